@@ -1,0 +1,1 @@
+"""Command-line interface: presents store and workflow results; computes nothing itself."""

@@ -1,0 +1,123 @@
+"""The ``clusterbrain`` command line (Typer): workspace, imports and the demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clusterbrain import __version__
+from clusterbrain.cli.errors import handle_errors
+from clusterbrain.cli.progress import row_progress
+from clusterbrain.store import IMPORT_KINDS, Workspace
+from clusterbrain.store.sources import FORMATS, import_path
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="clusterbrain",
+    help="clusterbrain — an open-source industry brain (产业大脑) for regional industrial clusters: "
+    "diagnose 诊断 → position 定位 → design 设计 → implement & iterate 实施与迭代.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file (DuckDB) 工作空间文件.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout 输出 JSON.")]
+KINDS = (*IMPORT_KINDS, "io-table")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"clusterbrain {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Turn regional statistics and firm data into a diagnosis, a positioning, a plan and a scorecard."""
+
+
+@app.command()
+@handle_errors
+def init(workspace: Annotated[Path, typer.Argument(help="Path of the new workspace file, e.g. region.duckdb.")]) -> None:
+    """Create a workspace 新建工作空间: one DuckDB file with every table, the built-in code lists
+    (GB/T 4754-2017, NAICS 2012/2017/2022, ISIC Rev.4, crosswalks) and region registries (China, US)."""
+    with Workspace.create(workspace) as ws:
+        info = ws.info()
+    out.print(f"[green]created[/green] {workspace} (schema {info.schema_version}): "
+              f"{info.tables['industries']:,} industry codes, {info.tables['regions']:,} regions")
+
+
+@app.command("import")
+@handle_errors
+def import_(
+    kind: Annotated[str, typer.Argument(help=f"Table kind 数据类型: {', '.join(KINDS)}.")],
+    file: Annotated[Path, typer.Argument(help="CSV (.csv, .csv.gz), XLSX or Parquet file.")],
+    workspace: WorkspaceOption,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help=f"File layout: auto (detect), canonical, or one of {', '.join(FORMATS)}."),
+    ] = "auto",
+    as_json: JsonOption = False,
+) -> None:
+    """Import a file into the workspace 导入数据, all or nothing.
+
+    Headers may be English snake_case or common Chinese export headers (企业名称, 行业代码, 从业人数 …).
+    A bad file is refused with up to 20 problems (file, row, column, value, rule) and the workspace is
+    left exactly as it was. Rows whose key already exists are replaced, so re-importing is idempotent.
+    """
+    if kind not in KINDS:
+        raise typer.BadParameter(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}", param_hint="KIND")
+    with Workspace.open(workspace) as ws, row_progress(f"importing {file.name}", quiet=as_json) as progress:
+        report = import_path(ws.con, kind, file, fmt=fmt, progress=progress)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    out.print(
+        f"[green]imported[/green] {report.rows_written:,} rows into [bold]{report.table}[/bold] from {report.file_name}"
+        f" ({report.file_format}; {report.rows_replaced:,} existing rows replaced)"
+    )
+    if report.ignored_columns:
+        out.print(f"[yellow]ignored columns[/yellow] (not in the {report.table} table): {', '.join(report.ignored_columns)}")
+
+
+@app.command()
+@handle_errors
+def info(workspace: WorkspaceOption, as_json: JsonOption = False) -> None:
+    """Describe a workspace 工作空间概况: tables and row counts, years, code schemes, provenance of imports."""
+    with Workspace.open(workspace, read_only=True) as ws:
+        data = ws.info()
+    if as_json:
+        typer.echo(json.dumps(data.to_dict(), ensure_ascii=False, default=str))
+        return
+    out.print(f"[bold]{data.path}[/bold]  schema version {data.schema_version}")
+    tables = Table("table 表", "rows 行数", "years 年份", title="Tables")
+    for name, rows in data.tables.items():
+        years = data.years.get(name) or []
+        span = f"{years[0]}–{years[-1]} ({len(years)})" if years else ""
+        tables.add_row(name, f"{rows:,}", span)
+    out.print(tables)
+    schemes = Table("scheme 分类体系", "codes 代码数", "levels 层级", "title", title="Code schemes")
+    for s in data.schemes:
+        schemes.add_row(str(s["scheme"]), f"{s['codes']:,}", ", ".join(map(str, s["levels"])), str(s["title"]))
+    out.print(schemes)
+    imports = Table("#", "kind", "file", "rows", "replaced", "sha256", "at", title="Imports (provenance 来源记录)")
+    for i in data.imports:
+        imports.add_row(str(i["import_id"]), str(i["kind"]), str(i["file_name"]), f"{i['rows_written']:,}",
+                        f"{i['rows_replaced']:,}", str(i["sha256"])[:12], str(i["imported_at"]))
+    out.print(imports)
+
+
+def run() -> None:
+    """Entry point used by ``python -m clusterbrain``."""
+    app()

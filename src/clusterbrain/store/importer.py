@@ -1,0 +1,156 @@
+"""All-or-nothing imports: stage, validate, then replace rows by key in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from clusterbrain import __version__
+from clusterbrain.exceptions import ImportValidationError, InvalidParameterError, Problem
+from clusterbrain.store.headers import HeaderMap, map_headers
+from clusterbrain.store.readers import ROW, file_sha256, open_tabular
+from clusterbrain.store.schema import IMPORT_KINDS, TABLES, Table
+from clusterbrain.store.validation import quote, rules_for, run_rules, typed_select
+
+__all__ = ["ImportReport", "Progress", "import_batches", "import_file", "table_for_kind"]
+
+Progress = Callable[[int], None]
+"""Called with the number of rows staged so far."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: rows read and written, rows it replaced, columns it ignored."""
+
+    kind: str
+    table: str
+    file_name: str
+    sha256: str
+    file_format: str
+    rows_read: int
+    rows_written: int
+    rows_replaced: int
+    ignored_columns: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-serialisable form."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}
+
+
+def table_for_kind(kind: str) -> Table:
+    """Return the table an import KIND writes to (``targets`` -> ``kpi_targets``)."""
+    name = IMPORT_KINDS.get(kind, kind if kind in TABLES else None)
+    if name is None:
+        raise InvalidParameterError(
+            f"The 'kind' parameter of import must be one of {', '.join(IMPORT_KINDS)}. Got {kind!r} instead."
+        )
+    return TABLES[name]
+
+
+def _staged_types(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = '_stage'").fetchall()
+    return {name: ("VARCHAR" if dtype == "VARCHAR" else dtype) for name, dtype in rows}
+
+
+def _rename(batches: Iterable[pa.RecordBatch], header_map: HeaderMap) -> Iterator[pa.RecordBatch]:
+    """Keep the mapped columns (by position, after ``_row``) under their table names."""
+    positions = sorted(header_map.columns)
+    names = [ROW, *(header_map.columns[p] for p in positions)]
+    for batch in batches:
+        arrays = [batch.column(0), *(batch.column(p + 1) for p in positions)]
+        yield pa.RecordBatch.from_arrays(arrays, names=names)
+
+
+def import_batches(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    header: tuple[str, ...],
+    batches: Iterable[pa.RecordBatch],
+    *,
+    file_name: str,
+    file_path: str = "",
+    sha256: str = "",
+    file_format: str = "arrow",
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Stage, validate and write ``batches`` into the table of ``kind``, all or nothing.
+
+    Batches carry a leading ``_row`` column (see :meth:`TabularFile.batches`) and then
+    the columns named by ``header``. Rows whose key already exists in the workspace are
+    replaced, so importing the same file twice leaves the tables as after the first time.
+
+    Raises
+    ------
+    ImportValidationError
+        With the first problems found; the workspace is unchanged.
+    """
+    table = table_for_kind(kind)
+    header_map, problems = map_headers(header, table, file_name)
+    if problems:
+        raise ImportValidationError(problems)
+    present = header_map.present
+    con.execute("BEGIN TRANSACTION")
+    try:
+        rows_read = 0
+        for batch in _rename(batches, header_map):
+            if rows_read == 0:
+                con.execute("CREATE OR REPLACE TEMP TABLE _stage AS SELECT * FROM batch")
+            else:
+                con.execute("INSERT INTO _stage SELECT * FROM batch")
+            rows_read += batch.num_rows
+            if progress is not None:
+                progress(rows_read)
+        if rows_read == 0:
+            raise ImportValidationError([Problem(file_name, None, None, None, "the file has a header but no rows")])
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS SELECT {typed_select(table, present, _staged_types(con))} FROM _stage")
+        run_rules(con, rules_for(table, present), file_name)
+        replaced = _replace_rows(con, table)
+        con.execute(
+            "INSERT INTO imports SELECT coalesce(max(import_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM imports",
+            [kind, file_name, file_path, sha256, file_format, dt.datetime.now(), rows_read, rows_read, replaced, __version__],
+        )
+        con.execute("DROP VIEW _typed")
+        con.execute("DROP TABLE _stage")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return ImportReport(
+        kind, table.name, file_name, sha256, file_format, rows_read, rows_read, replaced, header_map.ignored
+    )
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+    """Delete the rows whose key the import brings again, then insert the import."""
+    match = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM s.{quote(k)}" for k in table.key)
+    keys = ", ".join(quote(k) for k in table.key)
+    replaced = con.execute(
+        f"DELETE FROM {table.name} t USING (SELECT DISTINCT {keys} FROM _typed) s WHERE {match}"
+    ).fetchone()[0]
+    columns = ", ".join(quote(c) for c in table.names)
+    con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM _typed")
+    return int(replaced)
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection, kind: str, path: Path, *, progress: Progress | None = None
+) -> ImportReport:
+    """Import a CSV, XLSX or Parquet file of canonical columns (or their aliases)."""
+    path = Path(path)
+    source = open_tabular(path)
+    return import_batches(
+        con,
+        kind,
+        source.header,
+        source.batches(),
+        file_name=path.name,
+        file_path=str(path.resolve()),
+        sha256=file_sha256(path),
+        file_format=source.format,
+        progress=progress,
+    )

@@ -1,0 +1,40 @@
+"""Shared fixtures: a fresh workspace, and the real data sets in ../shared/data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from clusterbrain.store import Workspace
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def require_data(relative: str) -> Path:
+    """Path of a real data file; a missing file fails under CI=true and skips elsewhere."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        message = f"real data file missing: {path}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.duckdb"
+    Workspace.create(path).close()
+    return path
+
+
+@pytest.fixture
+def workspace(_template_workspace: Path, tmp_path: Path) -> Workspace:
+    """A new workspace with the built-in code lists and regions (a copy of one made per session)."""
+    path = tmp_path / "ws.duckdb"
+    path.write_bytes(_template_workspace.read_bytes())
+    ws = Workspace.open(path)
+    yield ws
+    ws.close()
