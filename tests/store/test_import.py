@@ -70,8 +70,17 @@ def test_chinese_headers_gbk_and_thousands_separators(workspace: Workspace, tmp_
     row = workspace.con.execute(
         "SELECT firm_id, name, region_id, industry_code, founded, employees, revenue, land_mu, tags FROM firms"
     ).fetchone()
-    assert row == ("91330100MA2B3C4D5E", "杭州示例电池有限公司", "330100", "3841", 2015, 1250.0, 35000.5, 88.0,
-                   "专精特新;规上")
+    assert row == (
+        "91330100MA2B3C4D5E",
+        "杭州示例电池有限公司",
+        "330100",
+        "3841",
+        2015,
+        1250.0,
+        35000.5,
+        88.0,
+        "专精特新;规上",
+    )
 
 
 def test_reimporting_the_same_file_changes_nothing(workspace: Workspace, tmp_path: Path) -> None:
@@ -88,9 +97,9 @@ def test_newer_rows_replace_older_rows_by_key(workspace: Workspace, tmp_path: Pa
     workspace.import_file("stats", _csv(tmp_path / "a.csv", HEADER, ROWS))
     workspace.import_file("stats", _csv(tmp_path / "b.csv", HEADER, [(2020, "330100", "gbt4754_2017", "39", 1300, 36)]))
     assert workspace.count("stats") == 4
-    value = workspace.con.execute(
-        "SELECT employment FROM stats WHERE year = 2020 AND industry_code = '39'"
-    ).fetchone()[0]
+    value = workspace.con.execute("SELECT employment FROM stats WHERE year = 2020 AND industry_code = '39'").fetchone()[
+        0
+    ]
     assert value == 1300.0
 
 
@@ -140,7 +149,10 @@ def test_every_kind_imports_a_minimal_file(workspace: Workspace, tmp_path: Path,
         "institutions": (["inst_id", "name", "kind", "region_id"], [("I1", "浙江大学", "university", "330100")]),
         "policies": (["policy_id", "name", "valid_from", "rules"], [("P1", "研发补助", "2024-01-01", '"{}"')]),
         "targets": (["region_id", "kpi", "year", "target"], [("330100", "output", 2030, 1.5e9)]),
-        "projects": (["project_id", "name", "region_id", "type", "budget"], [("J1", "电池项目", "330100", "anchor", 5e8)]),
+        "projects": (
+            ["project_id", "name", "region_id", "type", "budget"],
+            [("J1", "电池项目", "330100", "anchor", 5e8)],
+        ),
         "firm-years": (["firm_id", "year", "revenue"], [("A", 2022, 100)]),
     }
     header, rows = files[kind]

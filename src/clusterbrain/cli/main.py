@@ -49,13 +49,20 @@ def main(
 
 @app.command()
 @handle_errors
-def init(workspace: Annotated[Path, typer.Argument(help="Path of the new workspace file, e.g. region.duckdb.")]) -> None:
-    """Create a workspace 新建工作空间: one DuckDB file with every table, the built-in code lists
-    (GB/T 4754-2017, NAICS 2012/2017/2022, ISIC Rev.4, crosswalks) and region registries (China, US)."""
+def init(
+    workspace: Annotated[Path, typer.Argument(help="Path of the new workspace file, e.g. region.duckdb.")],
+) -> None:
+    """Create a workspace 新建工作空间.
+
+    One DuckDB file with every table, the built-in code lists (GB/T 4754-2017, NAICS 2012/2017/2022,
+    ISIC Rev.4, crosswalks) and region registries (China, US).
+    """
     with Workspace.create(workspace) as ws:
         info = ws.info()
-    out.print(f"[green]created[/green] {workspace} (schema {info.schema_version}): "
-              f"{info.tables['industries']:,} industry codes, {info.tables['regions']:,} regions")
+    out.print(
+        f"[green]created[/green] {workspace} (schema {info.schema_version}): "
+        f"{info.tables['industries']:,} industry codes, {info.tables['regions']:,} regions"
+    )
 
 
 @app.command("import")
@@ -88,7 +95,9 @@ def import_(
         f" ({report.file_format}; {report.rows_replaced:,} existing rows replaced)"
     )
     if report.ignored_columns:
-        out.print(f"[yellow]ignored columns[/yellow] (not in the {report.table} table): {', '.join(report.ignored_columns)}")
+        out.print(
+            f"[yellow]ignored columns[/yellow] (not in the {report.table} table): {', '.join(report.ignored_columns)}"
+        )
 
 
 @app.command()
@@ -113,8 +122,15 @@ def info(workspace: WorkspaceOption, as_json: JsonOption = False) -> None:
     out.print(schemes)
     imports = Table("#", "kind", "file", "rows", "replaced", "sha256", "at", title="Imports (provenance 来源记录)")
     for i in data.imports:
-        imports.add_row(str(i["import_id"]), str(i["kind"]), str(i["file_name"]), f"{i['rows_written']:,}",
-                        f"{i['rows_replaced']:,}", str(i["sha256"])[:12], str(i["imported_at"]))
+        imports.add_row(
+            str(i["import_id"]),
+            str(i["kind"]),
+            str(i["file_name"]),
+            f"{i['rows_written']:,}",
+            f"{i['rows_replaced']:,}",
+            str(i["sha256"])[:12],
+            str(i["imported_at"]),
+        )
     out.print(imports)
 
 

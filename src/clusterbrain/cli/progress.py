@@ -19,8 +19,12 @@ def row_progress(description: str, *, quiet: bool = False) -> Iterator[Callable[
     if quiet:
         yield lambda _rows: None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,.0f} rows"),
-               TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,.0f} rows"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=_err, transient=True) as bar:
         task = bar.add_task(description, total=None)
         yield lambda rows: bar.update(task, completed=rows)

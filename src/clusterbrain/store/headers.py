@@ -73,7 +73,13 @@ def map_headers(header: tuple[str, ...], table: Table, file: str) -> tuple[Heade
         if column.required and column.name not in present:
             accepted = ", ".join([column.name, *column.aliases][:4])
             problems.append(
-                Problem(file, 1, column.name, None, f"required column '{column.name}' is missing (accepted headers: {accepted})")
+                Problem(
+                    file,
+                    1,
+                    column.name,
+                    None,
+                    f"required column '{column.name}' is missing (accepted headers: {accepted})",
+                )
             )
     if table.one_of and not present.intersection(table.one_of):
         problems.append(

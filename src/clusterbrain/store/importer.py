@@ -107,12 +107,25 @@ def import_batches(
                 progress(rows_read)
         if rows_read == 0:
             raise ImportValidationError([Problem(file_name, None, None, None, "the file has a header but no rows")])
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS SELECT {typed_select(table, present, _staged_types(con))} FROM _stage")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW _typed AS SELECT {typed_select(table, present, _staged_types(con))} FROM _stage"
+        )
         run_rules(con, rules_for(table, present), file_name)
         replaced = _replace_rows(con, table)
         con.execute(
             "INSERT INTO imports SELECT coalesce(max(import_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM imports",
-            [kind, file_name, file_path, sha256, file_format, dt.datetime.now(), rows_read, rows_read, replaced, __version__],
+            [
+                kind,
+                file_name,
+                file_path,
+                sha256,
+                file_format,
+                dt.datetime.now(),
+                rows_read,
+                rows_read,
+                replaced,
+                __version__,
+            ],
         )
         con.execute("DROP VIEW _typed")
         con.execute("DROP TABLE _stage")
@@ -131,7 +144,7 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     keys = ", ".join(quote(k) for k in table.key)
     replaced = con.execute(
         f"DELETE FROM {table.name} t USING (SELECT DISTINCT {keys} FROM _typed) s WHERE {match}"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     columns = ", ".join(quote(c) for c in table.names)
     con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM _typed")
     return int(replaced)

@@ -30,9 +30,7 @@ def migrate(con: duckdb.DuckDBPyConnection, from_version: int) -> int:
     try:
         for version in range(from_version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[version](con)
-        con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-        )
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

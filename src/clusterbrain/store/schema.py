@@ -149,7 +149,9 @@ TABLES: dict[str, Table] = {
         Table(
             "stats",
             (
-                Column("year", "INTEGER", required=True, aliases=("年份", "年度"), minimum=1800, maximum="current_year"),
+                Column(
+                    "year", "INTEGER", required=True, aliases=("年份", "年度"), minimum=1800, maximum="current_year"
+                ),
                 Column("region_id", required=True, aliases=_REGION_ID_ALIASES),
                 Column("scheme", required=True, aliases=("分类体系", "代码体系")),
                 Column("industry_code", required=True, aliases=("行业代码", "industry", "naics", "naics_code")),
@@ -191,7 +193,9 @@ TABLES: dict[str, Table] = {
             "firm_years",
             (
                 Column("firm_id", required=True, aliases=("统一社会信用代码", "信用代码", "企业代码")),
-                Column("year", "INTEGER", required=True, aliases=("年份", "年度"), minimum=1800, maximum="current_year"),
+                Column(
+                    "year", "INTEGER", required=True, aliases=("年份", "年度"), minimum=1800, maximum="current_year"
+                ),
                 *_FIRM_MEASURES,
             ),
             key=("firm_id", "year"),

@@ -74,15 +74,27 @@ def import_io_table(con: duckdb.DuckDBPyConnection, path: Path) -> ImportReport:
     sha = file_sha256(path)
     con.execute("BEGIN TRANSACTION")
     try:
-        replaced = con.execute("SELECT count(*) FROM io_entries WHERE table_id = ?", ids).fetchone()[0]
+        replaced = con.execute("SELECT count(*) FROM io_entries WHERE table_id = ?", ids).fetchall()[0][0]
         for name, data in (("io_tables", io.tables), ("io_codes", io.codes), ("io_entries", io.entries)):
             con.execute(f"DELETE FROM {name} WHERE table_id = ?", ids)
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM data")
+            con.register("_io_part", data)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _io_part")
+            con.unregister("_io_part")
         rows = io.entries.num_rows
         con.execute(
             "INSERT INTO imports SELECT coalesce(max(import_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM imports",
-            ["io-table", path.name, str(path.resolve()), sha, "io-table", dt.datetime.now(), rows, rows, replaced,
-             __version__],
+            [
+                "io-table",
+                path.name,
+                str(path.resolve()),
+                sha,
+                "io-table",
+                dt.datetime.now(),
+                rows,
+                rows,
+                replaced,
+                __version__,
+            ],
         )
         con.execute("COMMIT")
     except BaseException:

@@ -74,9 +74,11 @@ def typed_select(table: Table, present: frozenset[str], staged_types: dict[str, 
         else:
             expr = f"CAST(NULL AS {column.dtype})"
         parts.append(f"{expr} AS {quote(column.name)}")
-    for column in table.columns:
-        if column.name in present:
-            parts.append(f"{_raw(column, staged_types)} AS {quote('_raw_' + column.name)}")
+    parts.extend(
+        f"{_raw(column, staged_types)} AS {quote('_raw_' + column.name)}"
+        for column in table.columns
+        if column.name in present
+    )
     return ", ".join(parts)
 
 
@@ -111,7 +113,12 @@ def _column_rules(column: Column) -> list[Rule]:
         rules.append(Rule(column.name, f"{raw} IS NOT NULL AND {name} IS NULL", f"must be {kind}", raw))
     if column.dtype == "INTEGER":
         rules.append(
-            Rule(column.name, f"{name} IS NOT NULL AND TRY_CAST({raw} AS DOUBLE) <> {name}", "must be a whole number", raw)
+            Rule(
+                column.name,
+                f"{name} IS NOT NULL AND TRY_CAST({raw} AS DOUBLE) <> {name}",
+                "must be a whole number",
+                raw,
+            )
         )
     if column.minimum is not None:
         what = "negative values are impossible" if column.minimum == 0 else f"must be at least {column.minimum:g}"
@@ -124,7 +131,12 @@ def _column_rules(column: Column) -> list[Rule]:
     if column.choices:
         listed = ", ".join(_literal(c) for c in column.choices)
         rules.append(
-            Rule(column.name, f"{name} IS NOT NULL AND {name} NOT IN ({listed})", f"must be one of: {', '.join(column.choices)}", raw)
+            Rule(
+                column.name,
+                f"{name} IS NOT NULL AND {name} NOT IN ({listed})",
+                f"must be one of: {', '.join(column.choices)}",
+                raw,
+            )
         )
     return rules
 
@@ -134,7 +146,7 @@ def _key_rule(table: Table) -> Rule:
     shown = " || '|' || ".join(f"COALESCE(CAST({quote(k)} AS VARCHAR), '')" for k in table.key)
     return Rule(
         table.key[0] if len(table.key) == 1 else None,
-        f"_first < _row",
+        "_first < _row",
         f"duplicate key ({', '.join(table.key)}): the same key is already at an earlier row",
         shown,
         source=f"(SELECT *, min(_row) OVER (PARTITION BY {keys}) AS _first FROM _typed)",
@@ -181,7 +193,12 @@ def _code_rules(table: Table, present: frozenset[str]) -> list[Rule]:
             AND i.code = left(_typed.{code}, length(i.code)) AND length(i.code) =
                 (SELECT max(length(j.code)) FROM industries j WHERE j.scheme = _typed.{scheme}))))"""
     rules = [
-        Rule(table.codes[0], f"{scheme} IS NOT NULL AND NOT {known_scheme}", "unknown code scheme: no code list of that name in the workspace", scheme),
+        Rule(
+            table.codes[0],
+            f"{scheme} IS NOT NULL AND NOT {known_scheme}",
+            "unknown code scheme: no code list of that name in the workspace",
+            scheme,
+        ),
         Rule(
             table.codes[1],
             f"{code} IS NOT NULL AND {scheme} IS NOT NULL AND {known_scheme} AND NOT {exists}",
@@ -190,7 +207,9 @@ def _code_rules(table: Table, present: frozenset[str]) -> list[Rule]:
         ),
     ]
     if table.name == "firms":
-        rules.append(Rule(table.codes[0], f"{code} IS NOT NULL AND {scheme} IS NULL", "industry_code given without a scheme"))
+        rules.append(
+            Rule(table.codes[0], f"{code} IS NOT NULL AND {scheme} IS NULL", "industry_code given without a scheme")
+        )
     return rules
 
 
@@ -198,10 +217,16 @@ def _table_rules(table: Table, present: frozenset[str]) -> list[Rule]:
     rules: list[Rule] = []
     if table.name == "firms":
         rules.append(
-            Rule("region_id", "region_id IS NULL AND country IS NULL", "a firm needs a region_id, or a country when it is abroad")
+            Rule(
+                "region_id",
+                "region_id IS NULL AND country IS NULL",
+                "a firm needs a region_id, or a country when it is abroad",
+            )
         )
     if table.name == "links":
-        rules.append(Rule("customer_id", "supplier_id = customer_id", "a firm cannot be its own supplier", "customer_id"))
+        rules.append(
+            Rule("customer_id", "supplier_id = customer_id", "a firm cannot be its own supplier", "customer_id")
+        )
     if table.name == "regions":
         rules.append(Rule("parent_id", "parent_id = region_id", "a region cannot be its own parent", "parent_id"))
     if table.name == "industries" and "parent_code" in present:
@@ -216,8 +241,17 @@ def _table_rules(table: Table, present: frozenset[str]) -> list[Rule]:
             )
         )
     if table.name == "policies":
-        rules.append(Rule("valid_to", "valid_to < valid_from", "valid_to is before valid_from", "CAST(valid_to AS VARCHAR)"))
-        rules.append(Rule("rules", "rules IS NOT NULL AND NOT json_valid(rules)", "eligibility rules must be valid JSON", "left(rules, 60)"))
+        rules.append(
+            Rule("valid_to", "valid_to < valid_from", "valid_to is before valid_from", "CAST(valid_to AS VARCHAR)")
+        )
+        rules.append(
+            Rule(
+                "rules",
+                "rules IS NOT NULL AND NOT json_valid(rules)",
+                "eligibility rules must be valid JSON",
+                "left(rules, 60)",
+            )
+        )
     if table.name == "projects":
         rules.append(Rule("end", '"end" < start', "the project ends before it starts", 'CAST("end" AS VARCHAR)'))
     return rules
@@ -250,9 +284,9 @@ def run_rules(con: duckdb.DuckDBPyConnection, rules: list[Rule], file: str) -> N
             continue
         count = len(rows)
         if count == limit:
-            count = con.execute(f"SELECT count(*) FROM {rule.source} AS _typed WHERE {rule.where}").fetchone()[0]
+            count = con.execute(f"SELECT count(*) FROM {rule.source} AS _typed WHERE {rule.where}").fetchall()[0][0]
         total += count
         found.extend(Problem(file, row, rule.column, value, rule.message) for row, value in rows)
     if found:
-        found.sort(key=lambda p: (p.row or 0))
+        found.sort(key=lambda p: p.row or 0)
         raise ImportValidationError(found, total)

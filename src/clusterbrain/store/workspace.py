@@ -41,8 +41,11 @@ class WorkspaceInfo:
 
 def _connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     try:
-        con = duckdb.connect(str(path), read_only=read_only, config={"autoload_known_extensions": False,
-                                                                     "autoinstall_known_extensions": False})
+        con = duckdb.connect(
+            str(path),
+            read_only=read_only,
+            config={"autoload_known_extensions": False, "autoinstall_known_extensions": False},
+        )
     except duckdb.IOException as exc:
         raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
     con.execute(f"SET memory_limit = '{_MEMORY_LIMIT}'")
@@ -125,12 +128,12 @@ class Workspace:
     @staticmethod
     def _version(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         try:
-            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
         except duckdb.CatalogException as exc:
             raise WorkspaceError(f"{path} is a DuckDB file but not a clusterbrain workspace") from exc
-        if row is None:
+        if not rows:
             raise WorkspaceError(f"{path} has no schema version; it is not a clusterbrain workspace")
-        return int(row[0])
+        return int(rows[0][0])
 
     def close(self) -> None:
         """Close the connection (checkpointing the file)."""
@@ -139,15 +142,18 @@ class Workspace:
     def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def import_file(self, kind: str, path: str | Path, *, progress: Progress | None = None) -> ImportReport:
         """Import a CSV, XLSX or Parquet file into the table of ``kind``; see :func:`import_file`."""
         return import_file(self.con, kind, Path(path), progress=progress)
 
-    def import_table(self, kind: str, data: pa.Table | Iterable[pa.RecordBatch], *, source: str,
-                     schema: pa.Schema | None = None) -> ImportReport:
+    def import_table(
+        self, kind: str, data: pa.Table | Iterable[pa.RecordBatch], *, source: str, schema: pa.Schema | None = None
+    ) -> ImportReport:
         """Import Arrow data of canonical columns, with the same validation as a file.
 
         ``data`` is a table, or an iterable of record batches together with their ``schema``.
@@ -159,37 +165,49 @@ class Workspace:
             raise TypeError("import_table needs the schema when given record batches")
         else:
             batches = data
-        return import_batches(self.con, kind, tuple(schema.names), number_rows(batches), file_name=source,
-                              file_format="arrow")
+        return import_batches(
+            self.con, kind, tuple(schema.names), number_rows(batches), file_name=source, file_format="arrow"
+        )
 
     def count(self, table: str) -> int:
         """Number of rows in a workspace table."""
         if table not in self.table_names():
             raise WorkspaceError(f"no table {table!r} in the workspace")
-        return int(self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+        return int(self.con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0])
 
     def table_names(self) -> list[str]:
         """Names of the workspace's tables."""
-        return [r[0] for r in self.con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name").fetchall()]
+        return [
+            r[0]
+            for r in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name"
+            ).fetchall()
+        ]
 
     def info(self) -> WorkspaceInfo:
         """Describe the workspace: tables and row counts, years, schemes, provenance."""
         con = self.con
         tables = {name: self.count(name) for name in self.table_names()}
         years = {
-            name: [r[0] for r in con.execute(f"SELECT DISTINCT year FROM {name} WHERE year IS NOT NULL ORDER BY 1").fetchall()]
+            name: [
+                r[0]
+                for r in con.execute(f"SELECT DISTINCT year FROM {name} WHERE year IS NOT NULL ORDER BY 1").fetchall()
+            ]
             for name in ("stats", "firm_years", "links")
         }
         schemes = [
             {"scheme": s, "codes": n, "levels": sorted(levels), "title": SCHEMES[s].title_en if s in SCHEMES else s}
             for s, n, levels in con.execute(
-                "SELECT scheme, count(*), list(DISTINCT level) FROM industries GROUP BY scheme ORDER BY scheme").fetchall()
+                "SELECT scheme, count(*), list(DISTINCT level) FROM industries GROUP BY scheme ORDER BY scheme"
+            ).fetchall()
         ]
         cursor = con.execute("SELECT * FROM imports ORDER BY import_id")
         names = [d[0] for d in cursor.description]
         imports = [
-            {k: (v.isoformat(timespec="seconds") if hasattr(v, "isoformat") else v) for k, v in zip(names, row, strict=True)}
+            {
+                k: (v.isoformat(timespec="seconds") if hasattr(v, "isoformat") else v)
+                for k, v in zip(names, row, strict=True)
+            }
             for row in cursor.fetchall()
         ]
         version = self._version(con, self.path)
@@ -203,7 +221,6 @@ class Workspace:
         """
         out = {}
         for name in [*TABLES, "imports"]:
-            row = self.con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {name} t").fetchone()
+            (row,) = self.con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {name} t").fetchall()
             out[name] = (int(row[0]), int(row[1]))
         return out
-

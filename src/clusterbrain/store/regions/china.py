@@ -28,9 +28,7 @@ def china_regions() -> pa.Table:
     """
     path = resources.files("cpca").joinpath("resources/adcodes.csv")
     with resources.as_file(path) as file:
-        raw = pacsv.read_csv(
-            file, convert_options=pacsv.ConvertOptions(column_types={"adcode": pa.string()})
-        )
+        raw = pacsv.read_csv(file, convert_options=pacsv.ConvertOptions(column_types={"adcode": pa.string()}))
     code = pc.utf8_slice_codeunits(raw["adcode"], 0, 6)
     placeholder = pc.match_substring_regex(code, r"^\d\d90\d\d$")
     raw = raw.append_column("code", code).filter(pc.invert(placeholder))

@@ -45,15 +45,14 @@ def us_regions() -> pa.Table:
     with resources.as_file(path) as file:
         counties = pacsv.read_csv(
             file,
-            convert_options=pacsv.ConvertOptions(
-                column_types={"statefp": pa.string(), "countyfp": pa.string()}
-            ),
+            convert_options=pacsv.ConvertOptions(column_types={"statefp": pa.string(), "countyfp": pa.string()}),
         )
     counties = counties.filter(pa.compute.is_in(counties["statefp"], pa.array(list(names))))
     # addfips lists some counties under several spellings (Bronx, Bronx County): keep the first.
     first: dict[tuple[str, str], str] = {}
-    for s, c, n in zip(counties["statefp"].to_pylist(), counties["countyfp"].to_pylist(),
-                       counties["name"].to_pylist(), strict=True):
+    for s, c, n in zip(
+        counties["statefp"].to_pylist(), counties["countyfp"].to_pylist(), counties["name"].to_pylist(), strict=True
+    ):
         first.setdefault((s, c), n)
     st = [s for s, _ in first]
     co = [c for _, c in first]
