@@ -37,6 +37,7 @@ class Problem:
     ``row`` is the row as a spreadsheet shows it (the header is row 1, the first record
     row 2); for Parquet it is the record number plus one, so the numbering is the same.
     ``row`` is ``None`` for problems that concern the whole file (a missing column).
+    ``repeats`` counts the rows where the same value breaks the same rule; ``row`` is the first.
     """
 
     file: str
@@ -44,6 +45,7 @@ class Problem:
     column: str | None
     value: str | None
     rule: str
+    repeats: int = 1
 
     def __str__(self) -> str:
         where = [self.file]
@@ -52,7 +54,8 @@ class Problem:
         if self.column is not None:
             where.append(f"column '{self.column}'")
         shown = "" if self.value is None else f": value {self.value!r}"
-        return f"{', '.join(where)}{shown}: {self.rule}"
+        again = f" (the same in {self.repeats - 1:,} more row(s))" if self.repeats > 1 else ""
+        return f"{', '.join(where)}{shown}: {self.rule}{again}"
 
 
 class ImportValidationError(SchemaError):
@@ -63,19 +66,19 @@ class ImportValidationError(SchemaError):
     problems : list of Problem
         The first problems found (at most ``MAX_PROBLEMS``), in file order per rule.
     total : int
-        How many problems were found in all; may exceed ``len(problems)``.
+        How many rows break a rule, in all; may exceed the rows the listed problems cover.
     """
 
     MAX_PROBLEMS = 20
 
     def __init__(self, problems: list[Problem], total: int | None = None) -> None:
         self.problems = problems[: self.MAX_PROBLEMS]
-        self.total = len(problems) if total is None else total
+        self.total = sum(p.repeats for p in problems) if total is None else total
         lines = [str(p) for p in self.problems]
-        more = self.total - len(self.problems)
+        more = self.total - sum(p.repeats for p in self.problems)
         if more > 0:
-            lines.append(f"... and {more} more problem(s)")
+            lines.append(f"... and {more:,} more problem(s)")
         super().__init__(
-            f"import refused, the workspace is unchanged ({self.total} problem(s)):\n"
+            f"import refused, the workspace is unchanged ({self.total:,} problem(s)):\n"
             + "\n".join(f"  - {line}" for line in lines)
         )

@@ -350,35 +350,9 @@ def test_parquet_problem_names_the_record(workspace: Workspace, tmp_path: Path) 
 
 
 def test_error_lists_twenty_problems_and_counts_the_rest(workspace: Workspace, tmp_path: Path) -> None:
-    rows = "".join(
-        f"2020,330100,naics2022,{code},-1\n"
-        for code in (
-            "11",
-            "21",
-            "22",
-            "23",
-            "42",
-            "51",
-            "52",
-            "53",
-            "54",
-            "55",
-            "56",
-            "61",
-            "62",
-            "71",
-            "72",
-            "81",
-            "92",
-            "111",
-            "112",
-            "113",
-            "114",
-            "115",
-            "211",
-            "212",
-        )
-    )
+    codes = ["11", "21", "22", "23", "42", "51", "52", "53", "54", "55", "56", "61", "62", "71", "72", "81", "92"]
+    codes += ["111", "112", "113", "114", "115", "211", "212"]
+    rows = "".join(f"2020,330100,naics2022,{code},-{i}\n" for i, code in enumerate(codes, start=1))
     with pytest.raises(ImportValidationError) as info:
         workspace.import_file("stats", _write(tmp_path / "many.csv", STATS + rows))
     error = info.value
@@ -386,6 +360,15 @@ def test_error_lists_twenty_problems_and_counts_the_rest(workspace: Workspace, t
     assert error.total == 24
     assert "and 4 more problem(s)" in str(error)
     assert "workspace is unchanged" in str(error)
+
+
+def test_the_same_bad_value_on_many_rows_is_one_problem(workspace: Workspace, tmp_path: Path) -> None:
+    rows = "".join(f"2020,ZZ0000,naics2022,{code},1\n" for code in ("11", "21", "22", "23", "42"))
+    with pytest.raises(ImportValidationError) as info:
+        workspace.import_file("stats", _write(tmp_path / "s.csv", STATS + rows))
+    (problem,) = info.value.problems
+    assert (problem.row, problem.value, problem.repeats) == (2, "ZZ0000", 5)
+    assert "the same in 4 more row(s)" in str(info.value)
 
 
 def test_problem_in_a_late_batch_keeps_its_row_number(workspace: Workspace, tmp_path: Path) -> None:

@@ -68,14 +68,14 @@ def import_path(
 def import_io_table(con: duckdb.DuckDBPyConnection, path: Path) -> ImportReport:
     """Import an input–output table into ``io_tables``, ``io_codes`` and ``io_entries``, replacing one of the same id."""
     io = read_io_table(path)
-    ids = io.tables["table_id"].to_pylist()
+    ids = io.table["table_id"].to_pylist()
     if len(ids) != 1:
         raise SchemaError(f"{path.name}: expected one input-output table, found {len(ids)}")
     sha = file_sha256(path)
     con.execute("BEGIN TRANSACTION")
     try:
         replaced = con.execute("SELECT count(*) FROM io_entries WHERE table_id = ?", ids).fetchall()[0][0]
-        for name, data in (("io_tables", io.tables), ("io_codes", io.codes), ("io_entries", io.entries)):
+        for name, data in (("io_tables", io.table), ("io_codes", io.codes), ("io_entries", io.entries)):
             con.execute(f"DELETE FROM {name} WHERE table_id = ?", ids)
             con.register("_io_part", data)
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _io_part")

@@ -276,17 +276,18 @@ def run_rules(con: duckdb.DuckDBPyConnection, rules: list[Rule], file: str) -> N
     found: list[Problem] = []
     total = 0
     for rule in rules:
-        rows = con.execute(
-            f"SELECT _row, CAST({rule.value} AS VARCHAR) FROM {rule.source} AS _typed WHERE {rule.where} "
-            f"ORDER BY _row LIMIT {limit}"
+        broken = f"SELECT _row, CAST({rule.value} AS VARCHAR) AS v FROM {rule.source} AS _typed WHERE {rule.where}"
+        # One problem per offending value: an unknown region on 50,000 rows is one line, not 20.
+        groups = con.execute(
+            f"SELECT min(_row) AS first, v, count(*) FROM ({broken}) GROUP BY v ORDER BY first LIMIT {limit}"
         ).fetchall()
-        if not rows:
+        if not groups:
             continue
-        count = len(rows)
-        if count == limit:
-            count = con.execute(f"SELECT count(*) FROM {rule.source} AS _typed WHERE {rule.where}").fetchall()[0][0]
+        count = sum(n for _, _, n in groups)
+        if len(groups) == limit:
+            count = con.execute(f"SELECT count(*) FROM ({broken})").fetchall()[0][0]
         total += count
-        found.extend(Problem(file, row, rule.column, value, rule.message) for row, value in rows)
+        found.extend(Problem(file, row, rule.column, value, rule.message, n) for row, value, n in groups)
     if found:
         found.sort(key=lambda p: p.row or 0)
         raise ImportValidationError(found, total)

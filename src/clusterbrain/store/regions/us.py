@@ -61,7 +61,7 @@ def us_regions() -> pa.Table:
     return pa.table(
         {
             "region_id": [US_ID]
-            + [state_id(s.fips) for s in states]
+            + [state_id(str(s.fips)) for s in states]
             + [county_id(s + c) for s, c in zip(st, co, strict=True)],
             "name": ["United States"]
             + [s.name for s in states]
