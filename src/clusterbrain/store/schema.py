@@ -57,7 +57,7 @@ class Table:
 
     ``one_of`` lists columns of which at least one must be present in an import file.
     ``references`` maps a column to the table whose key it must match; ``codes`` names the
-    (scheme column, code column) pair checked against the industry code lists.
+    (scheme column, code column) pairs checked against the industry code lists.
     """
 
     name: str
@@ -65,7 +65,7 @@ class Table:
     key: tuple[str, ...]
     one_of: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)
-    codes: tuple[str, str] | None = None
+    codes: tuple[tuple[str, str], ...] = ()
     description: str = ""
 
     def column(self, name: str) -> Column:
@@ -144,6 +144,7 @@ TABLES: dict[str, Table] = {
                 _num("weight"),
             ),
             key=("source_scheme", "source_code", "target_scheme", "target_code"),
+            codes=(("source_scheme", "source_code"), ("target_scheme", "target_code")),
             description="Correspondences between code schemes, and membership of codes in groupings.",
         ),
         Table(
@@ -165,7 +166,7 @@ TABLES: dict[str, Table] = {
             key=("year", "region_id", "scheme", "industry_code"),
             one_of=("employment", "establishments", "output", "value_added", "exports", "payroll"),
             references={"region_id": "regions"},
-            codes=("scheme", "industry_code"),
+            codes=(("scheme", "industry_code"),),
             description="Region x industry statistics per year.",
         ),
         Table(
@@ -186,7 +187,7 @@ TABLES: dict[str, Table] = {
             ),
             key=("firm_id",),
             references={"region_id": "regions"},
-            codes=("scheme", "industry_code"),
+            codes=(("scheme", "industry_code"),),
             description="Firms: one row per legal entity; tags separated by ';'.",
         ),
         Table(

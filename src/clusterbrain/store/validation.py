@@ -181,35 +181,37 @@ def _reference_rules(table: Table, present: frozenset[str]) -> list[Rule]:
     return rules
 
 
-def _code_rules(table: Table, present: frozenset[str]) -> list[Rule]:
-    if table.codes is None:
-        return []
-    scheme, code = (quote(c) for c in table.codes)
-    known_scheme = f"EXISTS (SELECT 1 FROM industries i WHERE i.scheme = _typed.{scheme})"
-    # A code deeper than the deepest level loaded is checked through its prefix at that level
-    # (a GB/T class '3911' against division '39' until the full list is imported).
-    exists = f"""EXISTS (SELECT 1 FROM industries i WHERE i.scheme = _typed.{scheme} AND (i.code = _typed.{code}
-        OR (length(_typed.{code}) > (SELECT max(length(j.code)) FROM industries j WHERE j.scheme = _typed.{scheme})
-            AND i.code = left(_typed.{code}, length(i.code)) AND length(i.code) =
-                (SELECT max(length(j.code)) FROM industries j WHERE j.scheme = _typed.{scheme}))))"""
-    rules = [
-        Rule(
-            table.codes[0],
-            f"{scheme} IS NOT NULL AND NOT {known_scheme}",
-            "unknown code scheme: no code list of that name in the workspace",
-            scheme,
-        ),
-        Rule(
-            table.codes[1],
-            f"{code} IS NOT NULL AND {scheme} IS NOT NULL AND {known_scheme} AND NOT {exists}",
-            "industry code not found in the declared scheme",
-            f"{scheme} || ':' || {code}",
-        ),
-    ]
-    if table.name == "firms":
+def _code_rules(table: Table) -> list[Rule]:
+    rules: list[Rule] = []
+    for scheme_column, code_column in table.codes:
+        scheme, code = quote(scheme_column), quote(code_column)
+        known_scheme = f"EXISTS (SELECT 1 FROM industries i WHERE i.scheme = _typed.{scheme})"
+        # A code deeper than the deepest level loaded is checked through its prefix at that level
+        # (a GB/T class '3911' against division '39' until the full list is imported).
+        deepest = f"(SELECT max(length(j.code)) FROM industries j WHERE j.scheme = _typed.{scheme})"
+        exists = f"""EXISTS (SELECT 1 FROM industries i WHERE i.scheme = _typed.{scheme} AND (i.code = _typed.{code}
+            OR (length(_typed.{code}) > {deepest} AND length(i.code) = {deepest}
+                AND i.code = left(_typed.{code}, length(i.code)))))"""
         rules.append(
-            Rule(table.codes[0], f"{code} IS NOT NULL AND {scheme} IS NULL", "industry_code given without a scheme")
+            Rule(
+                scheme_column,
+                f"{scheme} IS NOT NULL AND NOT {known_scheme}",
+                "unknown code scheme: no code list of that name in the workspace",
+                scheme,
+            )
         )
+        rules.append(
+            Rule(
+                code_column,
+                f"{code} IS NOT NULL AND {scheme} IS NOT NULL AND {known_scheme} AND NOT {exists}",
+                "industry code not found in the declared scheme",
+                f"{scheme} || ':' || {code}",
+            )
+        )
+        if table.name == "firms":
+            rules.append(
+                Rule(scheme_column, f"{code} IS NOT NULL AND {scheme} IS NULL", "industry_code given without a scheme")
+            )
     return rules
 
 
@@ -264,7 +266,7 @@ def rules_for(table: Table, present: frozenset[str]) -> list[Rule]:
         if column.name in present:
             rules.extend(_column_rules(column))
     rules.extend(_table_rules(table, present))
-    rules.extend(_code_rules(table, present))
+    rules.extend(_code_rules(table))
     rules.extend(_reference_rules(table, present))
     rules.append(_key_rule(table))
     return rules

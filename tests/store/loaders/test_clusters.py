@@ -96,8 +96,13 @@ def test_members_point_to_subcluster_and_cluster(members: pa.Table, industries: 
     levels = {r["code"]: r["level"] for r in industries.to_pylist()}
     rows = members.to_pylist()
     assert {(r["source_scheme"], r["target_scheme"], r["relation"]) for r in rows} == {
-        ("naics2012", "uscmp2016", "member")
+        ("naics2012", "uscmp2016", "member"),
+        ("naics2017", "uscmp2016", "member"),
     }
+    # The file mixes in four codes that only NAICS 2017 has; they keep their own edition.
+    assert sorted({r["source_code"] for r in rows if r["source_scheme"] == "naics2017"}) == [
+        "211130", "212230", "335220", "454110",
+    ]
     by_naics: dict[str, list[int]] = {}
     for r in rows:
         by_naics.setdefault(r["source_code"], []).append(levels[r["target_code"]])

@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 
 from clusterbrain.exceptions import SchemaError
+from clusterbrain.store.codes import builtin_code_lists
 from clusterbrain.store.loaders._base import (
     Loader,
     canonical_table,
@@ -150,8 +151,10 @@ def read_uscmp_members(path: Path) -> pa.Table:
     Returns
     -------
     pyarrow.Table
-        For each kept 6-digit NAICS 2012 code, a ``member`` row to its subcluster and one to
-        its cluster (source ``naics2012``, target ``uscmp2016``), weight null.
+        For each kept 6-digit NAICS code, a ``member`` row to its subcluster and one to its
+        cluster (target ``uscmp2016``), weight null. The source scheme is ``naics2012``,
+        except for the few codes of the file that exist only in NAICS 2017 (such as 211130
+        Natural Gas Extraction), which are marked ``naics2017`` so that they validate.
     """
     kept = _definitions(path)
     to_sub = kept.dropna(subset=["subcluster_code"])
@@ -160,7 +163,7 @@ def read_uscmp_members(path: Path) -> pa.Table:
     return canonical_table(
         "crosswalks",
         {
-            "source_scheme": SOURCE_SCHEME,
+            "source_scheme": _source_schemes(source),
             "source_code": source,
             "target_scheme": SCHEME,
             "target_code": target,
@@ -168,6 +171,15 @@ def read_uscmp_members(path: Path) -> pa.Table:
         },
         len(source),
     )
+
+
+def _source_schemes(codes: pd.Series) -> pd.Series:
+    """``naics2012`` for codes of that edition, ``naics2017`` for codes only that edition has."""
+    industries, _ = builtin_code_lists()
+    frame = industries.select(["scheme", "code"]).to_pandas()
+    in_2012 = codes.isin(frame.loc[frame["scheme"] == SOURCE_SCHEME, "code"])
+    in_2017 = codes.isin(frame.loc[frame["scheme"] == "naics2017", "code"])
+    return pd.Series(SOURCE_SCHEME, index=codes.index).where(in_2012 | ~in_2017, "naics2017")
 
 
 _DETECT = has_columns(*_REQUIRED)
