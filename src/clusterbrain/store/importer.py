@@ -108,8 +108,9 @@ def import_batches(
         if rows_read == 0:
             raise ImportValidationError([Problem(file_name, None, None, None, "the file has a header but no rows")])
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW _typed AS SELECT {typed_select(table, present, _staged_types(con))} FROM _stage"
+            f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {typed_select(table, present, _staged_types(con))} FROM _stage"
         )
+        con.execute("DROP TABLE _stage")
         run_rules(con, rules_for(table, present), file_name)
         replaced = _replace_rows(con, table)
         con.execute(
@@ -127,8 +128,7 @@ def import_batches(
                 __version__,
             ],
         )
-        con.execute("DROP VIEW _typed")
-        con.execute("DROP TABLE _stage")
+        con.execute("DROP TABLE _typed")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

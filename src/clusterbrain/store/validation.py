@@ -144,12 +144,15 @@ def _column_rules(column: Column) -> list[Rule]:
 def _key_rule(table: Table) -> Rule:
     keys = ", ".join(quote(k) for k in table.key)
     shown = " || '|' || ".join(f"COALESCE(CAST({quote(k)} AS VARCHAR), '')" for k in table.key)
+    match = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM d.{quote(k)}" for k in table.key)
+    # A grouped count (which spills to disk) finds the repeated keys; only their rows are joined back.
+    repeated = f"SELECT {keys}, min(_row) AS _first FROM _typed GROUP BY ALL HAVING count(*) > 1"
     return Rule(
         table.key[0] if len(table.key) == 1 else None,
         "_first < _row",
         f"duplicate key ({', '.join(table.key)}): the same key is already at an earlier row",
         shown,
-        source=f"(SELECT *, min(_row) OVER (PARTITION BY {keys}) AS _first FROM _typed)",
+        source=f"(SELECT t.*, d._first FROM _typed t JOIN ({repeated}) d ON {match})",
     )
 
 
