@@ -21,9 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--firms", type=int, default=20_000, help="number of firms (default 20000)")
     p.add_argument("--links", type=int, default=None, help="number of link rows (default 5 x firms)")
     p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
-    p.add_argument(
-        "--years", default="2019,2020,2021,2022,2023", help="comma-separated data years (default 2019-2023)"
-    )
+    p.add_argument("--years", default="2019,2020,2021,2022,2023", help="comma-separated data years (default 2019-2023)")
     p.add_argument("--batch-rows", type=int, default=500_000, help="rows per streamed chunk (default 500000)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clusterbrain.demo.chains import FOREIGN_DEPENDENT, MISSING, NODES, SOLE_SOURCE, country_mix, node_index, node_params
+from clusterbrain.demo.chains import (
+    FOREIGN_DEPENDENT,
+    MISSING,
+    NODES,
+    SOLE_SOURCE,
+    country_mix,
+    node_index,
+    node_params,
+)
 from clusterbrain.demo.geography import Geography
 from clusterbrain.demo.industry import StatsResult
 
@@ -20,7 +28,7 @@ FOCUS, OTHER, FOREIGN = 0, 1, 2
 _CATEGORY_SHARES = (0.92, 0.05, 0.03)  # focus province, other provinces, abroad
 _TAIL = 1.25  # Lomax shape of employees: top 1 % of firms hold about 40 % of employment
 _MAX_EMPLOYEES = 150_000
-LAST_FOUNDED = 2024
+LAST_FOUNDED = 2024  # founding years run from FIRST_FOUNDED to min(LAST_FOUNDED, last data year + 1)
 FIRST_FOUNDED = 1980
 
 
@@ -69,7 +77,7 @@ def county_weights(geo: Geography, stats: StatsResult) -> np.ndarray:
 
 
 def _draw_chunk(
-    rng: np.random.Generator, m: int, geo_cum: np.ndarray
+    rng: np.random.Generator, m: int, geo_cum: np.ndarray, last_founded: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     cat = np.searchsorted(np.cumsum(_CATEGORY_SHARES), rng.random(m) * (1 - 1e-12), side="right").astype(np.int8)
     node_w = np.stack([node_params("w_focus"), node_params("w_other"), node_params("w_foreign")])
@@ -89,13 +97,16 @@ def _draw_chunk(
     mix = np.cumsum(country_mix(), axis=1)[node]
     country = np.where(cat == FOREIGN, 1 + (rng.random(m)[:, None] > mix[:, :-1]).sum(axis=1), 0).astype(np.int8)
     scale = node_params("scale")[node] * np.where(cat == FOREIGN, 3.0, 1.0)
-    employees = np.minimum(np.round(1.0 + scale * rng.pareto(_TAIL, m)), _MAX_EMPLOYEES).astype(np.float32)
+    employees = 1.0 + scale * rng.pareto(_TAIL, m)
+    # Draws beyond the cap land just below it (no pile-up of identical giants).
+    employees = np.round(np.where(employees > _MAX_EMPLOYEES, _MAX_EMPLOYEES * rng.uniform(0.6, 1.0, m), employees))
+    employees = employees.astype(np.float32)
     age = rng.exponential(8.0, m) + 3.0 * np.log10(employees) + np.where(cat == FOREIGN, 8.0, 0.0)
-    founded = (LAST_FOUNDED - np.minimum(np.round(age), LAST_FOUNDED - FIRST_FOUNDED)).astype(np.int16)
+    founded = (last_founded - np.minimum(np.round(age), last_founded - FIRST_FOUNDED)).astype(np.int16)
     return cat, county, country, node, employees, founded
 
 
-def make_core(geo: Geography, stats: StatsResult, n_firms: int, seed: int, chunk: int) -> FirmCore:
+def make_core(geo: Geography, stats: StatsResult, n_firms: int, seed: int, chunk: int, last_year: int) -> FirmCore:
     """Draw the compact firm arrays in chunks, then plant the chain gaps.
 
     Plants: no focus-province firm in the :data:`MISSING` nodes (their focus weight is zero);
@@ -112,7 +123,7 @@ def make_core(geo: Geography, stats: StatsResult, n_firms: int, seed: int, chunk
     founded = np.empty(n_firms, dtype=np.int16)
     for j, start in enumerate(range(0, n_firms, chunk)):
         stop = min(n_firms, start + chunk)
-        parts = _draw_chunk(_chunk_rng(seed, 11, j), stop - start, geo_cum)
+        parts = _draw_chunk(_chunk_rng(seed, 11, j), stop - start, geo_cum, min(LAST_FOUNDED, last_year + 1))
         for target, part in zip((category, county, country, node, employees, founded), parts, strict=True):
             target[start:stop] = part
     rng = _chunk_rng(seed, 12, 0)

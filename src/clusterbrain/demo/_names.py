@@ -15,8 +15,7 @@ TAGS = ("规上", "高新技术企业", "专精特新", "小巨人", "listed")
 
 _BRAND_1 = tuple("恒华瑞鑫宏达远新安正盛泰诚嘉博科创锦润源德弘卓立启星辰晟睿凯航腾信和宇元晶微芯能天海蓝金中联同汇众")
 _BRAND_2 = tuple("达华通源泰科航信宇诚辉盛邦威凯利丰瑞昌隆成峰川合越拓光驰图纳智尚峻铭阳达锐钧翔易途雅")
-_FOREIGN_BRAND = ("樱田", "北辰", "富岳", "铃川", "大成", "汉江", "新罗", "晨星", "莱茵", "博格", "施泰", "奥德", "艾伦",
-                  "凯斯", "帕克", "诺威")
+_FOREIGN_BRAND = tuple("樱田 北辰 富岳 铃川 大成 汉江 新罗 晨星 莱茵 博格 施泰 奥德 艾伦 凯斯 帕克 诺威".split())
 _SUFFIX = ("科技有限公司", "有限公司", "技术有限公司", "科技有限公司", "实业有限公司")
 _BIG_SUFFIX = ("股份有限公司", "集团有限公司")
 _COUNTRY_SUFFIX = {"JP": "(日本)株式会社", "KR": "(韩国)株式会社", "DE": "(德国)有限公司", "US": "(美国)公司"}
@@ -60,7 +59,7 @@ def external_ids(node: np.ndarray, k: np.ndarray) -> pa.Array:
 
 
 def external_per_node() -> int:
-    """Number of distinct external suppliers per chain node."""
+    """Return the number of distinct external suppliers per chain node."""
     return _EXTERNAL_PER_NODE
 
 
@@ -72,9 +71,7 @@ def firm_names(rng: np.random.Generator, node: np.ndarray, employees: np.ndarray
     b2 = rng.integers(0, len(_BRAND_2), n)
     small = rng.integers(0, len(_SUFFIX), n)
     big = rng.integers(0, len(_BIG_SUFFIX), n)
-    suffix = pc.if_else(
-        pa.array(employees >= 1000), _take(_BIG_SUFFIX, big), _take(_SUFFIX, small)
-    )
+    suffix = pc.if_else(pa.array(employees >= 1000), _take(_BIG_SUFFIX, big), _take(_SUFFIX, small))
     domestic = pc.binary_join_element_wise(
         "示例", _take(_BRAND_1, b1), _take(_BRAND_2, b2), _take(words, node), suffix, ""
     )
@@ -89,9 +86,7 @@ def firm_names(rng: np.random.Generator, node: np.ndarray, employees: np.ndarray
 def scopes(rng: np.random.Generator, node: np.ndarray) -> pa.Array:
     """Return business-scope texts (经营范围) naming the firm's chain node."""
     g = rng.integers(0, len(_GENERIC), len(node))
-    return pc.binary_join_element_wise(
-        _take([x.scope for x in NODES], node), "；", _take(_GENERIC, g), _LEGAL, ""
-    )
+    return pc.binary_join_element_wise(_take([x.scope for x in NODES], node), "；", _take(_GENERIC, g), _LEGAL, "")
 
 
 def tag_strings(codes: np.ndarray) -> pa.Array:

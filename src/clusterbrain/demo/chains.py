@@ -294,10 +294,6 @@ def chains_document() -> list[dict[str, object]]:
             if n.chain_id == chain_id
         ]
         ids = {n["node_id"] for n in nodes}
-        edges = [
-            {"supplier": s, "customer": c, "weight": w}
-            for s, c, w in EDGES
-            if c in ids or s in ids
-        ]
+        edges = [{"supplier": s, "customer": c, "weight": w} for s, c, w in EDGES if c in ids or s in ids]
         out.append({"chain_id": chain_id, "name_zh": name_zh, "name_en": name_en, "nodes": nodes, "edges": edges})
     return out

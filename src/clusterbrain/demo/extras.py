@@ -27,7 +27,8 @@ _FOCUS_INSTITUTIONS = (
     ("university", "示范大学(示例)", ("cathode", "anode", "ic_design"), "city"),
     ("university", "示范理工大学(示例)", ("ic_design", "semi_materials", "components"), "city"),
     ("university", "示范职业技术学院(示例)", ("nev", "battery_equipment"), "province"),
-    ("research_institute", "示范省新能源材料研究院(示例)", ("cathode", "anode", "electrolyte", "separator"), "park:990173"),
+    ("research_institute", "示范省新能源材料研究院(示例)", ("cathode", "anode", "electrolyte", "separator"),
+     "park:990173"),
     ("research_institute", "示范集成电路创新研究院(示例)", ("ic_design", "eda_ip", "packaging_testing"), "park:990171"),
     ("research_institute", "示范省储能技术研究院(示例)", ("energy_storage", "cell"), "city"),
     ("key_lab", "锂电池材料省重点实验室(示例)", ("cathode", "anode"), "city"),
@@ -122,7 +123,12 @@ def _f(field: str, op: str, value: object) -> dict[str, object]:
     return {"field": field, "op": op, "value": value}
 
 
-_ECON, _SCI, _FIN, _COM = "示范省经济和信息化厅(示例)", "示范省科学技术厅(示例)", "示范省财政厅(示例)", "示范省商务厅(示例)"
+_ECON, _SCI, _FIN, _COM = (
+    "示范省经济和信息化厅(示例)",
+    "示范省科学技术厅(示例)",
+    "示范省财政厅(示例)",
+    "示范省商务厅(示例)",
+)
 _CITY, _PARK = "示范市人民政府(示例)", "示范高新区管委会(示例)"
 # fmt: off
 _POLICIES = (
@@ -265,4 +271,6 @@ def make_projects() -> pa.Table:
     data["start"] = [_date(d) for d in data["start"]]  # type: ignore[arg-type]
     data["end"] = [_date(d) for d in data["end"]]  # type: ignore[arg-type]
     data["budget"] = [float(b) for b in data["budget"]]  # type: ignore[arg-type]
-    return table_from_columns("projects", {"project_id": [f"DEMO-PRJ-{i + 1:02d}" for i in range(len(_PROJECTS))], **data})
+    return table_from_columns(
+        "projects", {"project_id": [f"DEMO-PRJ-{i + 1:02d}" for i in range(len(_PROJECTS))], **data}
+    )

@@ -69,10 +69,13 @@ def _lognormal(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
     return np.exp(rng.normal(-0.5 * sigma**2, sigma, n))
 
 
-def _measures(rng: np.random.Generator, node: np.ndarray, emp: np.ndarray, va_ratio: np.ndarray) -> dict[str, np.ndarray]:
+def _measures(
+    rng: np.random.Generator, node: np.ndarray, emp: np.ndarray, va_ratio: np.ndarray
+) -> dict[str, np.ndarray]:
     n = len(node)
-    # Labour productivity rises with size (small workshops sell less per head).
-    revenue = emp * node_params("productivity")[node] * (emp / 100.0) ** 0.15 * _lognormal(rng, 0.45, n)
+    # Labour productivity rises with size (small workshops sell less per head), within bounds.
+    size_effect = np.clip((emp / 100.0) ** 0.15, 0.6, 1.3)
+    revenue = emp * node_params("productivity")[node] * size_effect * _lognormal(rng, 0.45, n)
     rd_rate = node_params("rd")[node] * _lognormal(rng, 0.6, n)
     rd_rate = np.where(rng.random(n) < 0.1 + 0.35 * (emp < 20), 0.0, rd_rate)
     rd = revenue * rd_rate
@@ -102,7 +105,7 @@ def _tags(rng: np.random.Generator, values: dict[str, np.ndarray], category: np.
     domestic = category != FOREIGN
     revenue, emp = values["revenue"], values["employees"]
     rd_rate = np.divide(values["rd_expense"], revenue, out=np.zeros(n), where=revenue > 0)
-    above = revenue >= _ABOVE_SCALE
+    above = domestic & (revenue >= _ABOVE_SCALE)  # a Chinese statistical category
     high_tech = domestic & (rd_rate >= 0.03) & (rng.random(n) < 0.55)
     specialised = domestic & (emp >= 10) & (emp <= 1000) & (rd_rate >= 0.03) & (rng.random(n) < 0.22)
     giant = specialised & (revenue >= 10_000) & (rng.random(n) < 0.35)

@@ -47,6 +47,7 @@ FILES = {
 }
 """Table kind -> file name in the output directory (``firm_nodes`` is demo ground truth)."""
 
+_MIN_FIRMS = 500  # below this the planted gaps are too thin to be found reliably
 _MAX_FIRMS = 99_999_999  # the 8-digit serial of a firm id
 _UNITS = {
     "money": "万元 (10,000 CNY): revenue, rd_expense, exports, tax, value_added, output, value, budget",
@@ -66,12 +67,12 @@ def _check_int(name: str, value: object, low: int, high: float) -> None:
 
 
 def _validate(n_firms: int, n_links: int | None, seed: int, years: tuple[int, ...], batch_rows: int) -> None:
-    _check_int("n_firms", n_firms, 200, _MAX_FIRMS)
+    _check_int("n_firms", n_firms, _MIN_FIRMS, _MAX_FIRMS)
     if n_links is not None:
         _check_int("n_links", n_links, 0, float("inf"))
     _check_int("seed", seed, 0, float("inf"))
     _check_int("batch_rows", batch_rows, 1_000, float("inf"))
-    ok = len(years) > 0 and all(isinstance(y, int) and 1990 <= y <= 2100 for y in years)
+    ok = len(years) > 0 and all(isinstance(y, int | np.integer) and 1990 <= y <= 2100 for y in years)
     if not ok or list(years) != sorted(set(years)):
         raise InvalidParameterError(
             "The 'years' parameter of generate must be a non-empty, strictly increasing tuple of ints "
@@ -108,7 +109,7 @@ def generate(
     out_dir : Path
         Directory to write into (created if needed; existing demo files are overwritten).
     n_firms : int, default 20_000
-        Number of firms (at least 200). About 92 % are in the focus province, 5 % in other
+        Number of firms (at least 500). About 92 % are in the focus province, 5 % in other
         provinces and 3 % abroad.
     n_links : int or None, default None
         Number of rows of ``links`` (one row per supplier, customer, year and product);
@@ -147,6 +148,7 @@ def generate(
     """
     years = tuple(years)
     _validate(n_firms, n_links, seed, years, batch_rows)
+    years = tuple(int(y) for y in years)
     n_links = 5 * n_firms if n_links is None else n_links
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -162,7 +164,7 @@ def generate(
     report("stats", 1, 1)
 
     firm_chunk_rows = max(1, batch_rows // len(years))
-    core = make_core(geo, stats, n_firms, seed, firm_chunk_rows)
+    core = make_core(geo, stats, n_firms, seed, firm_chunk_rows, years[-1])
     totals = FirmTotals()
     with (
         ParquetSink(paths["firms"], firm_schema()) as firms_sink,
@@ -189,7 +191,7 @@ def generate(
             links_sink.write(table)
             report("links", links_sink.rows, n_links)
     rows["links"] = links_sink.rows
-    del plan
+    del plan  # the supplier pools (12 bytes per firm) are not needed any more
 
     extras = {
         "institutions": make_institutions(geo, _rng(seed, 31)),
@@ -258,7 +260,7 @@ def _local_firms(core: FirmCore) -> np.ndarray:
 
 
 def _share(part: float, whole: float) -> float:
-    return round(part / whole, 4) if whole > 0 else 0.0
+    return round(float(part) / float(whole), 4) if whole > 0 else 0.0
 
 
 def _planted(core: FirmCore, geo: Geography, stats: StatsResult, links: LinkTotals) -> PlantedTruth:
@@ -266,11 +268,11 @@ def _planted(core: FirmCore, geo: Geography, stats: StatsResult, links: LinkTota
 
     def node(node_id: str, **evidence: float | int | str) -> PlantedNode:
         x = NODES[node_index(node_id)]
-        return PlantedNode(x.chain_id, x.node_id, x.name_zh, {"local_firms": int(local[node_index(node_id)]), **evidence})
+        return PlantedNode(
+            x.chain_id, x.node_id, x.name_zh, {"local_firms": int(local[node_index(node_id)]), **evidence}
+        )
 
-    missing = tuple(
-        node(n, local_purchase_value=round(float(links.value[node_index(n)]), 1)) for n in MISSING
-    )
+    missing = tuple(node(n, local_purchase_value=round(float(links.value[node_index(n)]), 1)) for n in MISSING)
     sole = []
     for n in SOLE_SOURCE:
         i = core.sole_source[n]

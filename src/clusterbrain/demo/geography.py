@@ -30,6 +30,7 @@ _OTHER_PREFIXES = ("83", "84", "85", "86", "87", "88", "89", "91", "92", "93", "
 _OTHER_COUNTIES = 16  # per province: 15 x 16 = 240
 
 # Syllables of invented place names, with pinyin.
+# fmt: off
 _SYLLABLES = (
     ("安", "An"), ("宁", "Ning"), ("澜", "Lan"), ("岭", "Ling"), ("川", "Chuan"), ("丰", "Feng"),
     ("嶂", "Zhang"), ("泽", "Ze"), ("屏", "Ping"), ("溪", "Xi"), ("垣", "Yuan"), ("临", "Lin"),
@@ -39,6 +40,7 @@ _SYLLABLES = (
     ("鹭", "Lu"), ("苇", "Wei"), ("棠", "Tang"), ("栖", "Qi"), ("禾", "He"), ("麓", "Lu"),
     ("渚", "Zhu"), ("芸", "Yun"), ("琨", "Kun"), ("隰", "Xi"), ("峤", "Qiao"), ("浔", "Xun"),
 )
+# fmt: on
 _SUFFIX_EN = {"省": "Province", "市": "City", "区": "District", "县": "County"}
 
 _PARKS = (

@@ -78,6 +78,9 @@ cluster, by index in the province, and the employment boost there; the rest of t
 gets a third of the boost)."""
 
 
+_TARGET_LQ = 2.2  # the planted specialisations reach at least this LQ in the last year
+
+
 @dataclass(frozen=True)
 class StatsResult:
     """The ``stats`` table and the last-year county x division employment matrix."""
@@ -101,6 +104,15 @@ def _plant(geo: Geography, codes: tuple[str, ...]) -> np.ndarray:
         boost[geo.focus_mask, j] = max(1.0, factor / 3)
         boost[hosts, j] = factor
     return boost
+
+
+def _calibrate(emp: np.ndarray, mask: np.ndarray, columns: list[int], target: float = _TARGET_LQ) -> None:
+    """Scale the focus cells of each planted column until its location quotient reaches ``target``."""
+    for _ in range(8):
+        lq = location_quotients(emp, mask)
+        for j in columns:
+            if lq[j] < target:
+                emp[mask, j] *= target / lq[j]
 
 
 def make_stats(geo: Geography, years: tuple[int, ...], rng: np.random.Generator) -> StatsResult:
@@ -132,10 +144,12 @@ def make_stats(geo: Geography, years: tuple[int, ...], rng: np.random.Generator)
     present = rng.random((n_r, n_i)) < 1.0 / (1.0 + np.exp(-logit))
     boost = _plant(geo, codes)
     present |= boost > 2.0
+    present[np.arange(n_r), np.argmax(logit, axis=1)] = True  # no county without any industry
     weight = size[None, :] * np.exp(0.6 * affinity + rng.normal(0.0, 0.6, (n_r, n_i)) + 0.3 * np.clip(c - q, -2, 2))
     weight = np.where(present, weight * boost, 0.0)
     total = geo.county_population * 0.32 * np.exp(0.15 * geo.county_capability)
     emp_last = weight / weight.sum(axis=1, keepdims=True) * total[:, None]
+    _calibrate(emp_last, geo.focus_mask, [codes.index(k) for k in SPECIALISATIONS])
 
     # Back-cast from the last year with industry trends, cell deviations and a 2020 dip.
     trend = growth[None, :] + rng.normal(0.0, 0.03, (n_r, n_i))

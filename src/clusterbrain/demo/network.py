@@ -6,7 +6,9 @@ supplier's location class (same province, other province, abroad) by a table tha
 planted gaps, and within that class picks a supplier with probability proportional to
 ``employees ** 0.8`` (so large suppliers collect many customers: a heavy-tailed degree
 distribution). A relationship lasts a run of consecutive years; each year is one row of
-``links``. The number of rows is trimmed chunk by chunk to hit ``n_links`` exactly.
+``links``. The number of rows is trimmed chunk by chunk to hit ``n_links`` exactly (unless the
+customers cannot carry that many distinct relationships, which only happens far above 5 links
+per firm).
 """
 
 from __future__ import annotations
@@ -20,15 +22,24 @@ import pyarrow.compute as pc
 from clusterbrain.demo._arrow import arrow_schema, table_from_columns
 from clusterbrain.demo._firmcore import FOCUS, FOREIGN, FirmCore
 from clusterbrain.demo._names import external_ids, external_per_node, firm_ids
-from clusterbrain.demo.chains import FOREIGN_DEPENDENT, MISSING, NODES, SOLE_SOURCE, edge_arrays, node_index, node_params
+from clusterbrain.demo.chains import (
+    FOREIGN_DEPENDENT,
+    MISSING,
+    NODES,
+    SOLE_SOURCE,
+    edge_arrays,
+    node_index,
+    node_params,
+)
 
 __all__ = ["LinkPlan", "LinkTotals", "link_chunk", "links_schema", "plan_links"]
 
 _DEFAULT_CLASS = (0.55, 0.33, 0.12)  # same province, other province, abroad
-_HIGH_TECH_CLASS = (0.35, 0.35, 0.30)
+_HIGH_TECH_CLASS = (0.40, 0.35, 0.25)
 _NONLOCAL_CLASS = (0.60, 0.30, 0.10)
-_OVERSAMPLE = 1.3
+_OVERSAMPLE = (1.3, 2.0, 4.0)  # draws tried in turn until a chunk can reach its row target
 _EXTERNAL_SHARE = 0.005
+_DOMESTIC_FD_SCALE = 0.05  # a domestic supplier of a foreign-dependent node sells only small add-ons
 _LINK_COLUMNS = ("supplier_id", "customer_id", "year", "value", "product", "supplier_external")
 
 
@@ -99,7 +110,7 @@ def plan_links(core: FirmCore, years: tuple[int, ...], n_links: int, customers_p
     bounds = np.searchsorted(key[order], np.arange(n_nodes * 3 + 1))
     del key
     cum_weight = np.cumsum(core.employees[order].astype(np.float64) ** 0.8)
-    sup, cus, w = edge_arrays()
+    _, cus, w = edge_arrays()
     max_in = max(int((cus == j).sum()) for j in range(n_nodes))
     in_edges = np.full((n_nodes, max(1, max_in)), -1, dtype=np.int64)
     in_cum = np.ones((n_nodes, max(1, max_in)))
@@ -131,6 +142,55 @@ def _pick(plan: LinkPlan, rng: np.random.Generator, pool: np.ndarray) -> tuple[n
     return plan.order[np.minimum(pos, len(plan.order) - 1)], empty
 
 
+def _relationships(
+    plan: LinkPlan,
+    core: FirmCore,
+    years: tuple[int, ...],
+    start: int,
+    stop: int,
+    expected: np.ndarray,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    """Draw distinct (customer, supplier) relationships of customers ``start:stop`` and their years."""
+    k = rng.poisson(expected)
+    cust = np.repeat(np.arange(start, stop), k)
+    k_of = np.repeat(k, k).astype(np.float64)
+    c_node = core.node[cust].astype(np.int64)
+    edge_pos = (rng.random(len(cust))[:, None] > plan.in_cum[c_node]).sum(axis=1)
+    edge = plan.in_edges[c_node, np.minimum(edge_pos, plan.in_edges.shape[1] - 1)]
+    s_node = edge_arrays()[0][edge]
+    local_c = (core.category[cust] == FOCUS).astype(np.int64)
+    klass = (rng.random(len(cust))[:, None] > plan.class_cum[1 - local_c, s_node, :2]).sum(axis=1)
+    supplier, empty = _pick(plan, rng, s_node * 3 + klass)
+    planted = np.isin(s_node, [node_index(x) for x in (*SOLE_SOURCE, *FOREIGN_DEPENDENT)])
+    external = empty | (~planted & (rng.random(len(cust)) < _EXTERNAL_SHARE))
+    n_ext = external_per_node()
+    s_code = np.where(external, core.n + s_node * n_ext + rng.integers(0, n_ext, len(cust)), supplier)
+
+    # One relationship per (customer, supplier): np.unique also sorts them by customer, supplier.
+    _, first = np.unique(cust.astype(np.int64) * (core.n + len(NODES) * n_ext) + s_code, return_index=True)
+    out = {
+        "cust": cust[first],
+        "s_code": s_code[first],
+        "s_node": s_node[first],
+        "klass": klass[first],
+        "external": external[first],
+        "edge": edge[first],
+        "k_of": k_of[first],
+        "local_c": local_c[first],
+    }
+    out["supplier"] = np.where(out["external"], 0, out["s_code"])
+
+    # Active years: a consecutive run, never before both firms exist.
+    m, n_y = len(first), len(years)
+    begin = np.where(rng.random(m) < 0.55, 0, rng.integers(0, n_y, m))
+    end = np.where(rng.random(m) < 0.8, n_y - 1, begin + (rng.random(m) * (n_y - begin)).astype(np.int64))
+    born = np.maximum(core.founded[out["cust"]], np.where(out["external"], 0, core.founded[out["supplier"]]))
+    out["begin"] = np.maximum(begin, np.searchsorted(np.array(years), born))
+    out["rows"] = np.maximum(end - out["begin"] + 1, 0)
+    return out
+
+
 def link_chunk(
     plan: LinkPlan,
     core: FirmCore,
@@ -152,40 +212,14 @@ def link_chunk(
     n_y = len(years)
     if target <= 0 or cw.sum() <= 0:
         return table_from_columns("links", {c: [] for c in _LINK_COLUMNS}), max(target, 0)
-    rels_wanted = _OVERSAMPLE * target / (0.55 * n_y + 0.45 * (n_y + 1) / 2)
-    k = rng.poisson(rels_wanted * cw / cw.sum())
-    cust = np.repeat(np.arange(start, stop), k)
-    k_of = np.repeat(k, k).astype(np.float64)
-    c_node = core.node[cust].astype(np.int64)
-    edge_pos = (rng.random(len(cust))[:, None] > plan.in_cum[c_node]).sum(axis=1)
-    edge = plan.in_edges[c_node, np.minimum(edge_pos, plan.in_edges.shape[1] - 1)]
-    sup_node_of_edge, _, edge_w = edge_arrays()
-    s_node = sup_node_of_edge[edge]
-    local_c = (core.category[cust] == FOCUS).astype(np.int64)
-    klass = (rng.random(len(cust))[:, None] > plan.class_cum[1 - local_c, s_node, :2]).sum(axis=1)
-    supplier, empty = _pick(plan, rng, s_node * 3 + klass)
-    planted = np.isin(s_node, [node_index(x) for x in (*SOLE_SOURCE, *FOREIGN_DEPENDENT)])
-    external = empty | (~planted & (rng.random(len(cust)) < _EXTERNAL_SHARE))
-    n_ext = external_per_node()
-    ext_code = core.n + s_node * n_ext + rng.integers(0, n_ext, len(cust))
-    s_code = np.where(external, ext_code, supplier)
-
-    # One relationship per (customer, supplier): np.unique also sorts rows by customer, supplier.
-    _, first = np.unique(cust.astype(np.int64) * (core.n + len(NODES) * n_ext) + s_code, return_index=True)
-    cust, s_code, s_node, klass, external, edge, k_of, local_c = (
-        a[first] for a in (cust, s_code, s_node, klass, external, edge, k_of, local_c)
-    )
-    supplier = np.where(external, 0, s_code)
-
-    # Active years: a consecutive run, never before both firms exist.
-    m = len(cust)
-    begin = np.where(rng.random(m) < 0.55, 0, rng.integers(0, n_y, m))
-    end = np.where(rng.random(m) < 0.8, n_y - 1, begin + (rng.random(m) * (n_y - begin)).astype(np.int64))
-    born = np.maximum(core.founded[cust], np.where(external, 0, core.founded[supplier]))
-    begin = np.maximum(begin, np.searchsorted(np.array(years), born))
-    rows = np.maximum(end - begin + 1, 0)
+    per_relationship = 0.55 * n_y + 0.45 * (n_y + 1) / 2  # expected years of a relationship
+    for factor in _OVERSAMPLE:
+        r = _relationships(plan, core, years, start, stop, cw * (factor * target / per_relationship / cw.sum()), rng)
+        if r["rows"].sum() >= target:
+            break
 
     # Trim whole relationships in random order to the target; the last one kept may be shortened.
+    rows, m = r["rows"], len(r["rows"])
     perm = rng.permutation(m)
     cum = np.cumsum(rows[perm])
     n_keep = int(np.searchsorted(cum, target, side="right"))
@@ -195,10 +229,28 @@ def link_chunk(
     if got < target and n_keep < m:
         last = perm[n_keep]
         rows[last] = target - got
-        end[last] = begin[last] + rows[last] - 1
         keep[last] = True
         got = target
-    rows = np.where(keep, rows, 0)
+    keep &= rows > 0
+    cust, supplier, s_code, s_node, klass, external, edge, k_of, local_c, begin, rows = (
+        r[k][keep]
+        for k in (
+            "cust",
+            "supplier",
+            "s_code",
+            "s_node",
+            "klass",
+            "external",
+            "edge",
+            "k_of",
+            "local_c",
+            "begin",
+            "rows",
+        )
+    )
+    m = len(cust)
+    n_ext = external_per_node()
+    edge_w = edge_arrays()[2]
 
     # Expand to one row per year.
     rel = np.repeat(np.arange(m), rows)
@@ -208,12 +260,12 @@ def link_chunk(
     inputs = core.employees[cust] * node_params("productivity")[core.node[cust]] * 0.55
     base = inputs * share / np.maximum(1.0, k_of * share) * np.exp(rng.normal(-0.18, 0.6, m))
     fd = np.isin(s_node, [node_index(x) for x in FOREIGN_DEPENDENT]) & (local_c == 1) & (klass != FOREIGN)
-    base = np.where(fd, base * 0.3, base)
+    base = np.where(fd, base * _DOMESTIC_FD_SCALE, base)
     growth = node_params("growth")[core.node[cust]]
     lag = years[-1] - np.array(years)[year_idx]
     value = np.maximum(0.1, np.round(base[rel] * np.exp(-growth[rel] * lag + rng.normal(0, 0.08, len(rel))), 1))
 
-    _account(totals, core, cust, supplier, external, s_node, local_c, rows > 0, rel, year_idx, value, n_y)
+    _account(totals, core, cust, supplier, external, s_node, local_c, rel, year_idx, value, n_y)
     sup_ids = firm_ids(core.county[supplier], supplier, county_ids)
     ext_ids = external_ids(s_node, (s_code - core.n - s_node * n_ext).clip(0))
     sup_all = pc.if_else(pa.array(external), ext_ids, sup_ids)
@@ -244,7 +296,6 @@ def _account(
     external: np.ndarray,
     s_node: np.ndarray,
     local_c: np.ndarray,
-    kept: np.ndarray,
     rel: np.ndarray,
     year_idx: np.ndarray,
     value: np.ndarray,
@@ -266,7 +317,7 @@ def _account(
     totals.last_local += float(value[last & local_sup[rel]].sum())
     totals.external_rows += int(external[rel].sum())
     for node_id in SOLE_SOURCE:
-        sel = (local_c == 1) & (s_node == node_index(node_id)) & kept
+        sel = (local_c == 1) & (s_node == node_index(node_id))
         sups = np.where(external[sel], -1, supplier[sel])
         totals.sole_suppliers.setdefault(node_id, set()).update(int(s) for s in np.unique(sups))
         totals.sole_customers[node_id] = totals.sole_customers.get(node_id, 0) + len(np.unique(cust[sel]))
