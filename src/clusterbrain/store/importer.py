@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from clusterbrain.exceptions import ImportValidationError, InvalidParameterError
 from clusterbrain.store.headers import HeaderMap, map_headers
 from clusterbrain.store.readers import ROW, file_sha256, open_tabular
 from clusterbrain.store.schema import IMPORT_KINDS, TABLES, Table
-from clusterbrain.store.validation import quote, rules_for, run_rules, typed_select
+from clusterbrain.store.validation import quote, raw_kept, rules_for, run_rules, typed_select
 
 __all__ = ["ImportReport", "Progress", "import_batches", "import_file", "table_for_kind"]
 
@@ -52,9 +53,18 @@ def table_for_kind(kind: str) -> Table:
     return TABLES[name]
 
 
-def _staged_types(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    rows = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = '_stage'").fetchall()
-    return {name: ("VARCHAR" if dtype == "VARCHAR" else dtype) for name, dtype in rows}
+def _arrow_kinds(schema: pa.Schema) -> dict[str, str]:
+    """``VARCHAR`` for text columns (checked and converted as text), ``NATIVE`` for typed ones."""
+
+    def is_text(t: pa.DataType) -> bool:
+        return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
+
+    return {
+        f.name: "VARCHAR"
+        if is_text(f.type) or (pa.types.is_dictionary(f.type) and is_text(f.type.value_type))
+        else "NATIVE"
+        for f in schema
+    }
 
 
 def _rename(batches: Iterable[pa.RecordBatch], header_map: HeaderMap) -> Iterator[pa.RecordBatch]:
@@ -64,6 +74,52 @@ def _rename(batches: Iterable[pa.RecordBatch], header_map: HeaderMap) -> Iterato
     for batch in batches:
         arrays = [batch.column(0), *(batch.column(p + 1) for p in positions)]
         yield pa.RecordBatch.from_arrays(arrays, names=names)
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    present: frozenset[str],
+    batches: Iterator[pa.RecordBatch],
+    file_name: str,
+    progress: Progress | None,
+) -> tuple[int, dict[str, str]]:
+    """Convert the batches into the temporary table ``_typed`` in one streaming query.
+
+    Returns the number of rows and the staged column kinds (see :func:`_arrow_kinds`).
+    """
+    first = next(batches, None)
+    if first is None or first.num_rows == 0:
+        raise ImportValidationError([Problem(file_name, None, None, None, "the file has a header but no rows")])
+    kinds = _arrow_kinds(first.schema)
+    rows = 0
+    failures: list[BaseException] = []
+
+    def counted() -> Iterator[pa.RecordBatch]:
+        nonlocal rows
+        try:
+            for batch in itertools.chain([first], batches):
+                rows += batch.num_rows
+                if progress is not None:
+                    progress(rows)
+                yield batch
+        except BaseException as exc:
+            # DuckDB pulls this generator and would wrap the error; keep it to re-raise as is.
+            failures.append(exc)
+            raise
+
+    con.register("_batches", pa.RecordBatchReader.from_batches(first.schema, counted()))
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {typed_select(table, present, kinds)} FROM _batches"
+        )
+    except duckdb.Error:
+        if failures:
+            raise failures[0] from None
+        raise
+    finally:
+        con.unregister("_batches")
+    return rows, kinds
 
 
 def import_batches(
@@ -96,22 +152,8 @@ def import_batches(
     present = header_map.present
     con.execute("BEGIN TRANSACTION")
     try:
-        rows_read = 0
-        for batch in _rename(batches, header_map):
-            if rows_read == 0:
-                con.execute("CREATE OR REPLACE TEMP TABLE _stage AS SELECT * FROM batch")
-            else:
-                con.execute("INSERT INTO _stage SELECT * FROM batch")
-            rows_read += batch.num_rows
-            if progress is not None:
-                progress(rows_read)
-        if rows_read == 0:
-            raise ImportValidationError([Problem(file_name, None, None, None, "the file has a header but no rows")])
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {typed_select(table, present, _staged_types(con))} FROM _stage"
-        )
-        con.execute("DROP TABLE _stage")
-        run_rules(con, rules_for(table, present), file_name)
+        rows_read, kinds = _stage(con, table, present, _rename(batches, header_map), file_name, progress)
+        run_rules(con, rules_for(table, present, raw_kept(table, present, kinds)), file_name)
         replaced = _replace_rows(con, table)
         con.execute(
             "INSERT INTO imports SELECT coalesce(max(import_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM imports",
@@ -140,11 +182,14 @@ def import_batches(
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     """Delete the rows whose key the import brings again, then insert the import."""
-    match = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM s.{quote(k)}" for k in table.key)
-    keys = ", ".join(quote(k) for k in table.key)
-    replaced = con.execute(
-        f"DELETE FROM {table.name} t USING (SELECT DISTINCT {keys} FROM _typed) s WHERE {match}"
-    ).fetchall()[0][0]
+    replaced = 0
+    if con.execute(f"SELECT EXISTS (SELECT 1 FROM {table.name})").fetchall()[0][0]:
+        # Keys are unique within the import (checked), so a plain join finds each old row once.
+        match = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM s.{quote(k)}" for k in table.key)
+        keys = ", ".join(quote(k) for k in table.key)
+        replaced = con.execute(
+            f"DELETE FROM {table.name} t USING (SELECT {keys} FROM _typed) s WHERE {match}"
+        ).fetchall()[0][0]
     columns = ", ".join(quote(c) for c in table.names)
     con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM _typed")
     return int(replaced)

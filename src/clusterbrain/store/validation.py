@@ -15,7 +15,7 @@ import duckdb
 from clusterbrain.exceptions import ImportValidationError, Problem
 from clusterbrain.store.schema import TABLES, Column, Table
 
-__all__ = ["Rule", "quote", "rules_for", "run_rules", "typed_select"]
+__all__ = ["Rule", "quote", "raw_kept", "rules_for", "run_rules", "typed_select"]
 
 _TRUE = ("true", "t", "yes", "y", "1", "是", "真")
 _FALSE = ("false", "f", "no", "n", "0", "否", "假")
@@ -30,24 +30,21 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _raw(column: Column, staged_types: dict[str, str]) -> str:
+def _raw(column: Column, kinds: dict[str, str]) -> str:
     """The staged value as text with blanks as NULL (for messages and emptiness tests)."""
     col = quote(column.name)
-    if staged_types.get(column.name, "VARCHAR") == "VARCHAR":
+    if kinds.get(column.name, "VARCHAR") == "VARCHAR":
         return f"NULLIF(TRIM({col}), '')"
     return f"CAST({col} AS VARCHAR)"
 
 
-def _converted(column: Column, staged_types: dict[str, str]) -> str:
+def _converted(column: Column, kinds: dict[str, str]) -> str:
     """SQL expression converting a staged column to its table type (NULL when it cannot)."""
-    staged = staged_types.get(column.name, "VARCHAR")
-    raw = _raw(column, staged_types)
+    raw = _raw(column, kinds)
     if column.dtype == "VARCHAR":
         return raw
-    if staged != "VARCHAR":
-        if column.dtype == "INTEGER":
-            return f"TRY_CAST({quote(column.name)} AS DOUBLE)"
-        return f"TRY_CAST({quote(column.name)} AS {column.dtype})"
+    if kinds.get(column.name, "VARCHAR") != "VARCHAR":
+        return f"TRY_CAST({quote(column.name)} AS {'DOUBLE' if column.dtype == 'INTEGER' else column.dtype})"
     if column.dtype in ("DOUBLE", "INTEGER"):
         # Thousands separators are common in Chinese exports: 1,234.5
         return f"TRY_CAST(REPLACE({raw}, ',', '') AS DOUBLE)"
@@ -63,22 +60,38 @@ def _converted(column: Column, staged_types: dict[str, str]) -> str:
     raise AssertionError(column.dtype)
 
 
-def typed_select(table: Table, present: frozenset[str], staged_types: dict[str, str]) -> str:
-    """SELECT list turning ``_stage`` into the table's columns (absent ones NULL)."""
+def raw_kept(table: Table, present: frozenset[str], kinds: dict[str, str]) -> frozenset[str]:
+    """Columns whose raw text is kept beside the converted value.
+
+    Only a conversion that can fail needs the raw value (to tell an unreadable value from a
+    blank one and to show it): text into numbers, dates and booleans, and anything into a
+    whole number. Text columns and typed Parquet columns are their own raw value.
+    """
+    return frozenset(
+        c.name
+        for c in table.columns
+        if c.name in present
+        and (c.dtype == "INTEGER" or (c.dtype != "VARCHAR" and kinds.get(c.name, "VARCHAR") == "VARCHAR"))
+    )
+
+
+def typed_select(table: Table, present: frozenset[str], kinds: dict[str, str]) -> str:
+    """SELECT list turning a staged batch into the table's columns (absent ones NULL).
+
+    ``kinds`` says for each staged column whether it arrives as text (``VARCHAR``) or
+    typed (``NATIVE``); columns of :func:`raw_kept` also keep their text as ``_raw_<name>``.
+    """
     parts = ["_row"]
     for column in table.columns:
         if column.name in present:
-            expr = _converted(column, staged_types)
+            expr = _converted(column, kinds)
             if column.dtype == "INTEGER":
                 expr = f"CAST(round({expr}) AS INTEGER)"
         else:
             expr = f"CAST(NULL AS {column.dtype})"
         parts.append(f"{expr} AS {quote(column.name)}")
-    parts.extend(
-        f"{_raw(column, staged_types)} AS {quote('_raw_' + column.name)}"
-        for column in table.columns
-        if column.name in present
-    )
+    kept = raw_kept(table, present, kinds)
+    parts.extend(f"{_raw(c, kinds)} AS {quote('_raw_' + c.name)}" for c in table.columns if c.name in kept)
     return ", ".join(parts)
 
 
@@ -97,9 +110,9 @@ class Rule:
     source: str = "_typed"
 
 
-def _column_rules(column: Column) -> list[Rule]:
+def _column_rules(column: Column, keeps_raw: bool) -> list[Rule]:
     name = quote(column.name)
-    raw = quote("_raw_" + column.name)
+    raw = quote("_raw_" + column.name) if keeps_raw else f"CAST({name} AS VARCHAR)"
     rules: list[Rule] = []
     if column.required:
         rules.append(Rule(column.name, f"{raw} IS NULL", "required value is empty"))
@@ -109,7 +122,7 @@ def _column_rules(column: Column) -> list[Rule]:
         "DATE": "a date (YYYY-MM-DD)",
         "BOOLEAN": "true/false (是/否)",
     }.get(column.dtype)
-    if kind:
+    if kind and keeps_raw:
         rules.append(Rule(column.name, f"{raw} IS NOT NULL AND {name} IS NULL", f"must be {kind}", raw))
     if column.dtype == "INTEGER":
         rules.append(
@@ -262,12 +275,16 @@ def _table_rules(table: Table, present: frozenset[str]) -> list[Rule]:
     return rules
 
 
-def rules_for(table: Table, present: frozenset[str]) -> list[Rule]:
-    """Every rule an import into ``table`` must pass, given the columns the file provides."""
+def rules_for(table: Table, present: frozenset[str], kept: frozenset[str]) -> list[Rule]:
+    """Every rule an import into ``table`` must pass.
+
+    ``present`` are the columns the file provides, ``kept`` those staged with their raw
+    text (see :func:`raw_kept`).
+    """
     rules: list[Rule] = []
     for column in table.columns:
         if column.name in present:
-            rules.extend(_column_rules(column))
+            rules.extend(_column_rules(column, column.name in kept))
     rules.extend(_table_rules(table, present))
     rules.extend(_code_rules(table))
     rules.extend(_reference_rules(table, present))
