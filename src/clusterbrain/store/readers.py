@@ -53,7 +53,7 @@ class TabularFile:
             return
         raw = (
             # The dataset scanner decodes columns on all cores, with read-ahead, in file order.
-            ds.dataset(self.path, format="parquet").to_batches(batch_size=batch_rows)
+            ds.dataset(self.path, format="parquet").to_batches(batch_size=batch_rows, batch_readahead=4, fragment_readahead=1)
             if self.format == "parquet"
             else _csv_batches(self, batch_rows)
         )

@@ -20,7 +20,7 @@ from clusterbrain.store.schema import SCHEMA_VERSION, TABLES
 
 __all__ = ["Workspace", "WorkspaceInfo"]
 
-_MEMORY_LIMIT = "1GB"
+_MEMORY_LIMIT = "512MB"
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ def _connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnectio
         raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
     con.execute(f"SET memory_limit = '{_MEMORY_LIMIT}'")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
