@@ -18,7 +18,7 @@ from clusterbrain.store.readers import ROW, file_sha256, open_tabular
 from clusterbrain.store.schema import IMPORT_KINDS, TABLES, Table
 from clusterbrain.store.validation import quote, raw_kept, rules_for, run_rules, typed_select
 
-__all__ = ["ImportReport", "Progress", "import_batches", "import_file", "table_for_kind"]
+__all__ = ["ImportReport", "ParquetScan", "Progress", "import_batches", "import_file", "table_for_kind"]
 
 Progress = Callable[[int], None]
 """Called with the number of rows staged so far."""
@@ -76,21 +76,45 @@ def _rename(batches: Iterable[pa.RecordBatch], header_map: HeaderMap) -> Iterato
         yield pa.RecordBatch.from_arrays(arrays, names=names)
 
 
+@dataclass(frozen=True)
+class ParquetScan:
+    """A Parquet file to be read by DuckDB's own reader: parallel, and bounded by its memory limit."""
+
+    path: Path
+    schema: pa.Schema
+
+
 def _stage(
     con: duckdb.DuckDBPyConnection,
     table: Table,
-    present: frozenset[str],
-    batches: Iterator[pa.RecordBatch],
+    source: Iterable[pa.RecordBatch] | ParquetScan,
+    header_map: HeaderMap,
     file_name: str,
     progress: Progress | None,
 ) -> tuple[int, dict[str, str]]:
-    """Convert the batches into the temporary table ``_typed`` in one streaming query.
+    """Convert the source into the staging table ``_typed`` in one streaming query.
 
     Returns the number of rows and the staged column kinds (see :func:`_arrow_kinds`).
     """
+    present = header_map.present
+    if isinstance(source, ParquetScan):
+        positions = sorted(header_map.columns)
+        kinds = _arrow_kinds(
+            pa.schema([pa.field(header_map.columns[p], source.schema.field(p).type) for p in positions])
+        )
+        columns = ", ".join(f"{quote(source.schema.names[p])} AS {quote(header_map.columns[p])}" for p in positions)
+        path = str(source.path).replace("'", "''")
+        scan = f"(SELECT file_row_number + 2 AS _row, {columns} FROM read_parquet('{path}', file_row_number = true))"
+        # A view, not a copy: each rule reads only the columns it needs straight from the file.
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _typed AS SELECT {typed_select(table, present, kinds)} FROM {scan}")
+        rows = con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
+        if progress is not None:
+            progress(rows)
+        return rows, kinds
+    batches = _rename(source, header_map)
     first = next(batches, None)
-    if first is None or first.num_rows == 0:
-        raise ImportValidationError([Problem(file_name, None, None, None, "the file has a header but no rows")])
+    if first is None:
+        return 0, {}
     kinds = _arrow_kinds(first.schema)
     rows = 0
     failures: list[BaseException] = []
@@ -126,7 +150,7 @@ def import_batches(
     con: duckdb.DuckDBPyConnection,
     kind: str,
     header: tuple[str, ...],
-    batches: Iterable[pa.RecordBatch],
+    batches: Iterable[pa.RecordBatch] | ParquetScan,
     *,
     file_name: str,
     file_path: str = "",
@@ -137,7 +161,7 @@ def import_batches(
     """Stage, validate and write ``batches`` into the table of ``kind``, all or nothing.
 
     Batches carry a leading ``_row`` column (see :meth:`TabularFile.batches`) and then
-    the columns named by ``header``. Rows whose key already exists in the workspace are
+    the columns named by ``header``; a :class:`ParquetScan` is read by DuckDB itself. Rows whose key already exists in the workspace are
     replaced, so importing the same file twice leaves the tables as after the first time.
 
     Raises
@@ -152,7 +176,9 @@ def import_batches(
     present = header_map.present
     con.execute("BEGIN TRANSACTION")
     try:
-        rows_read, kinds = _stage(con, table, present, _rename(batches, header_map), file_name, progress)
+        rows_read, kinds = _stage(con, table, batches, header_map, file_name, progress)
+        if rows_read == 0:
+            raise ImportValidationError([Problem(file_name, None, None, None, "the file has a header but no rows")])
         run_rules(con, rules_for(table, present, raw_kept(table, present, kinds)), file_name)
         replaced = _replace_rows(con, table)
         con.execute(
@@ -170,7 +196,8 @@ def import_batches(
                 __version__,
             ],
         )
-        con.execute("DROP TABLE _typed")
+        staged = "VIEW" if isinstance(batches, ParquetScan) else "TABLE"
+        con.execute(f"DROP {staged} _typed")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -205,7 +232,7 @@ def import_file(
         con,
         kind,
         source.header,
-        source.batches(),
+        ParquetScan(path, source.schema) if source.schema is not None else source.batches(),
         file_name=path.name,
         file_path=str(path.resolve()),
         sha256=file_sha256(path),

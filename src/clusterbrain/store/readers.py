@@ -41,6 +41,7 @@ class TabularFile:
     format: str
     header: tuple[str, ...]
     encoding: str = "utf-8"
+    schema: pa.Schema | None = None
 
     def batches(self, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
         """Yield the file's records as Arrow batches of at most ``batch_rows`` rows.
@@ -53,7 +54,9 @@ class TabularFile:
             return
         raw = (
             # The dataset scanner decodes columns on all cores, with read-ahead, in file order.
-            ds.dataset(self.path, format="parquet").to_batches(batch_size=batch_rows, batch_readahead=4, fragment_readahead=1)
+            ds.dataset(self.path, format="parquet").to_batches(
+                batch_size=batch_rows, batch_readahead=4, fragment_readahead=1
+            )
             if self.format == "parquet"
             else _csv_batches(self, batch_rows)
         )
@@ -134,8 +137,8 @@ def open_tabular(path: Path) -> TabularFile:
     fmt = _format_of(path)
     try:
         if fmt == "parquet":
-            header = tuple(pq.ParquetFile(path).schema_arrow.names)
-            return TabularFile(path, fmt, header)
+            schema = pq.ParquetFile(path).schema_arrow
+            return TabularFile(path, fmt, tuple(schema.names), schema=schema)
         if fmt == "xlsx":
             return TabularFile(path, fmt, _xlsx_header(path))
         encoding = _sniff_encoding(_read_sample(path))
