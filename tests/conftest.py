@@ -12,8 +12,11 @@ from clusterbrain.store import Workspace
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-def require_data(relative: str) -> Path:
-    """Path of a real data file; a missing file fails under CI=true and skips elsewhere."""
+def require_data(relative: str | Path) -> Path:
+    """Path of a real data file (relative to ../shared/data, or absolute).
+
+    A missing file fails the test under CI=true and skips it elsewhere.
+    """
     path = SHARED_DATA / relative
     if not path.exists():
         message = f"real data file missing: {path}"

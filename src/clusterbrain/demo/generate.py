@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from clusterbrain.demo.manifest import (
 )
 from clusterbrain.demo.network import LinkTotals, link_chunk, links_schema, plan_links
 from clusterbrain.exceptions import InvalidParameterError
+from clusterbrain.store.readers import file_sha256
 
 __all__ = ["FILES", "Progress", "generate"]
 
@@ -82,14 +82,6 @@ def _validate(n_firms: int, n_links: int | None, seed: int, years: tuple[int, ..
 
 def _rng(seed: int, stream: int, chunk: int = 0) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, stream, chunk]))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def generate(
@@ -219,7 +211,7 @@ def generate(
         units=dict(_UNITS),
         files=dict(FILES),
         rows={kind: rows[kind] for kind in FILES},
-        sha256={kind: _sha256(paths[kind]) for kind in FILES},
+        sha256={kind: file_sha256(paths[kind]) for kind in FILES},
         planted=_planted(core, geo, stats, link_totals),
         node_summary=_node_summary(core, link_totals),
         chains=tuple(chains_document()),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,19 +10,7 @@ import pytest
 
 from clusterbrain.store.loaders._base import ARROW_TYPES
 from clusterbrain.store.schema import TABLES
-
-# the repository sits beside shared/: <root>/main/tests/store/loaders -> <root>/shared/data
-SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-
-
-def _require(path: Path) -> Path:
-    """Return ``path`` if it exists; else fail under ``CI=true`` and skip elsewhere."""
-    if not path.exists():
-        message = f"real data file missing: {path}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+from tests.conftest import SHARED_DATA, require_data
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +22,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def require() -> Callable[[Path], Path]:
     """The helper ``require(path) -> path``: a missing file fails under CI=true, else skips."""
-    return _require
+    return require_data
 
 
 def canonical_schema(table: str) -> pa.Schema:

@@ -101,7 +101,10 @@ def test_members_point_to_subcluster_and_cluster(members: pa.Table, industries: 
     }
     # The file mixes in four codes that only NAICS 2017 has; they keep their own edition.
     assert sorted({r["source_code"] for r in rows if r["source_scheme"] == "naics2017"}) == [
-        "211130", "212230", "335220", "454110",
+        "211130",
+        "212230",
+        "335220",
+        "454110",
     ]
     by_naics: dict[str, list[int]] = {}
     for r in rows:
