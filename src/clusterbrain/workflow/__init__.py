@@ -1,0 +1,1 @@
+"""Workflow: assembles engine results into the objects users see (tables, findings with evidence)."""
