@@ -7,6 +7,7 @@ from dataclasses import dataclass
 __all__ = [
     "ClusterBrainError",
     "ImportValidationError",
+    "InputValidationError",
     "InvalidParameterError",
     "Problem",
     "SchemaError",
@@ -58,18 +59,19 @@ class Problem:
         return f"{', '.join(where)}{shown}: {self.rule}{again}"
 
 
-class ImportValidationError(SchemaError):
-    """An import was refused; the workspace is unchanged.
+class InputValidationError(SchemaError):
+    """An input file was refused; the message lists where each problem is.
 
     Parameters
     ----------
     problems : list of Problem
-        The first problems found (at most ``MAX_PROBLEMS``), in file order per rule.
-    total : int
+        The problems found; the first ``MAX_PROBLEMS`` are kept and shown.
+    total : int, optional
         How many rows break a rule, in all; may exceed the rows the listed problems cover.
     """
 
     MAX_PROBLEMS = 20
+    HEADLINE = "input refused"
 
     def __init__(self, problems: list[Problem], total: int | None = None) -> None:
         self.problems = problems[: self.MAX_PROBLEMS]
@@ -78,7 +80,10 @@ class ImportValidationError(SchemaError):
         more = self.total - sum(p.repeats for p in self.problems)
         if more > 0:
             lines.append(f"... and {more:,} more problem(s)")
-        super().__init__(
-            f"import refused, the workspace is unchanged ({self.total:,} problem(s)):\n"
-            + "\n".join(f"  - {line}" for line in lines)
-        )
+        super().__init__(f"{self.HEADLINE} ({self.total:,} problem(s)):\n" + "\n".join(f"  - {line}" for line in lines))
+
+
+class ImportValidationError(InputValidationError):
+    """An import was refused; the workspace is unchanged."""
+
+    HEADLINE = "import refused, the workspace is unchanged"

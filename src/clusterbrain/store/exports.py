@@ -1,0 +1,25 @@
+"""Writing result tables to files (CSV, UTF-8), so interfaces never touch the file system themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["write_csv_tables"]
+
+
+def write_csv_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Write each table to ``out_dir/<name>.csv`` (UTF-8, no index); return the paths written.
+
+    Floats keep full precision (``repr``), so written results read back exactly.
+    """
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in tables.items():
+        path = folder / f"{name}.csv"
+        frame.to_csv(path, index=False, encoding="utf-8", float_format="%.17g")
+        paths.append(path)
+    return paths
