@@ -12,6 +12,7 @@ from rich.table import Table
 
 from clusterbrain import __version__
 from clusterbrain.cli.errors import handle_errors
+from clusterbrain.cli.metrics import metrics_app
 from clusterbrain.cli.progress import row_progress, step_progress
 from clusterbrain.demo.build import build_demo_workspace
 from clusterbrain.store import IMPORT_KINDS, Workspace
@@ -27,6 +28,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(metrics_app, name="metrics")
 out = Console()
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file (DuckDB) 工作空间文件.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout 输出 JSON.")]

@@ -13,13 +13,13 @@ __all__ = ["write_csv_tables"]
 def write_csv_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
     """Write each table to ``out_dir/<name>.csv`` (UTF-8, no index); return the paths written.
 
-    Floats keep full precision (``repr``), so written results read back exactly.
+    Floats are written in their shortest exact form, so results read back exactly.
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, frame in tables.items():
         path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8", float_format="%.17g")
+        frame.to_csv(path, index=False, encoding="utf-8")
         paths.append(path)
     return paths
