@@ -28,6 +28,7 @@ test: lint
 
 bench: setup
 	$(BIN)/python benchmarks/import.py
+	$(BIN)/python benchmarks/complexity.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

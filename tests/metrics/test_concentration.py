@@ -36,7 +36,9 @@ def _random(n: int = 8, k: int = 6, seed: int = 0) -> np.ndarray:
 
 
 def _kinds(values: np.ndarray) -> list:
-    frame = pd.DataFrame(values, index=[f"r{i}" for i in range(values.shape[0])], columns=[f"i{j}" for j in range(values.shape[1])])
+    frame = pd.DataFrame(
+        values, index=[f"r{i}" for i in range(values.shape[0])], columns=[f"i{j}" for j in range(values.shape[1])]
+    )
     return [values, sparse.csr_array(values), frame]
 
 
@@ -236,7 +238,10 @@ def test_ellison_glaeser_is_undefined_for_a_single_plant() -> None:
         (lambda: ellison_glaeser([[1, 2]], [0.5, 0.5]), "at least two regions"),
         (lambda: ellison_glaeser([[1, 0], [3, 0]], [0.5, 0.5]), r"every industry \(column\)"),
         (lambda: ellison_glaeser_from_firms(["a"], ["x", "y"], [1, 1]), "non-empty and of one length"),
-        (lambda: ellison_glaeser_from_firms(["a", "b"], ["x", "x"], [1, 0]), "'firm_size' parameter .* must be positive"),
+        (
+            lambda: ellison_glaeser_from_firms(["a", "b"], ["x", "x"], [1, 0]),
+            "'firm_size' parameter .* must be positive",
+        ),
         (lambda: ellison_glaeser_from_firms(["a", "c"], ["x", "x"], [1, 1], region_share={"a": 1, "b": 1}), r"\['c'\]"),
     ],
 )

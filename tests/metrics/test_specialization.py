@@ -101,7 +101,10 @@ def test_rpop_rejects_a_population_missing_a_region() -> None:
         location_quotient(frame, population=pd.Series({"aut": 8e6}))
 
 
-@pytest.mark.parametrize(("population", "match"), [([1.0, 0.0], "positive finite"), ([1.0, np.nan], "positive finite"), ([1.0], r"shape \(2,\)")])
+@pytest.mark.parametrize(
+    ("population", "match"),
+    [([1.0, 0.0], "positive finite"), ([1.0, np.nan], "positive finite"), ([1.0], r"shape \(2,\)")],
+)
 def test_rpop_rejects_invalid_populations(population: list, match: str) -> None:
     with pytest.raises(InvalidParameterError, match=match):
         location_quotient(X, population=population)
@@ -182,7 +185,9 @@ def test_lq_confidence_has_no_upper_bound_without_information() -> None:
 def test_lq_confidence_same_for_ndarray_sparse_and_dataframe() -> None:
     values = _random()
     frame = pd.DataFrame(values, index=[f"r{i}" for i in range(7)], columns=list("abcde"))
-    dense, from_sparse, from_frame = (lq_confidence(v, method="binomial") for v in (values, sparse.csr_array(values), frame))
+    dense, from_sparse, from_frame = (
+        lq_confidence(v, method="binomial") for v in (values, sparse.csr_array(values), frame)
+    )
     assert_allclose(from_sparse.upper, dense.upper)
     assert_allclose(from_frame.lower.to_numpy(), dense.lower)
     assert list(from_frame.unreliable.columns) == list("abcde")

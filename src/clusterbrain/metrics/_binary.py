@@ -9,7 +9,15 @@ from scipy import sparse
 from clusterbrain.exceptions import InvalidParameterError
 from clusterbrain.metrics._matrix import Matrix, as_dense, as_matrix, labels_of
 
-__all__ = ["as_binary", "as_industry_vector", "as_square", "left_product", "require_nonempty", "standardize", "well_filled"]
+__all__ = [
+    "as_binary",
+    "as_industry_vector",
+    "as_square",
+    "left_product",
+    "require_nonempty",
+    "standardize",
+    "well_filled",
+]
 
 _SHOWN = 5
 # Above this share of ones, BLAS on the dense 0/1 matrix beats scipy's sparse products

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from clusterbrain._validation import check_option
 from clusterbrain.exceptions import InvalidParameterError
-from clusterbrain.metrics._matrix import Matrix, as_matrix, labels_of
+from clusterbrain.metrics._matrix import Matrix, as_dense, as_matrix, labels_of
 
 __all__ = ["colocation_relatedness"]
 
@@ -103,7 +102,7 @@ def colocation_relatedness(
     check_option(diagonal, "diagonal", func, (1, 0))
     values = as_matrix(X, func)
     _, cols = labels_of(X)
-    dense = values.toarray() if sparse.issparse(values) else np.array(values)
+    dense = np.array(as_dense(values))  # a copy: rows are dropped below
     dense = dense[dense.sum(axis=1) > 0]  # regions without activity say nothing about co-location
     industry_totals = dense.sum(axis=0)
     _refuse(industry_totals == 0, cols, func, "has no activity in any region")

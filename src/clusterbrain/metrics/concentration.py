@@ -408,7 +408,11 @@ def ellison_glaeser(X: Matrix, plant_herfindahl: Any, /, *, region_share: Any = 
     values = as_matrix(X, "ellison_glaeser")
     rows_l, cols_l = labels_of(X)
     h = _industry_vector(plant_herfindahl, cols_l, values.shape[1])
-    share = None if region_share is None else _region_vector(region_share, X, values.shape[0], "region_share", "ellison_glaeser")
+    share = (
+        None
+        if region_share is None
+        else _region_vector(region_share, X, values.shape[0], "region_share", "ellison_glaeser")
+    )
     gamma, g, hh, sum_x2 = _ellison_glaeser(values, h, share, X)
     return EllisonGlaeser(
         gamma=relabel(gamma, cols_l, "gamma"),
@@ -469,7 +473,9 @@ def ellison_glaeser_from_firms(
             f"Got {len(region)}, {len(industry)} and {len(size)} instead."
         )
     if not np.all(np.isfinite(size) & (size > 0)):
-        raise InvalidParameterError(f"The 'firm_size' parameter of {func} must be positive. Got {size.min()!r} instead.")
+        raise InvalidParameterError(
+            f"The 'firm_size' parameter of {func} must be positive. Got {size.min()!r} instead."
+        )
     if region_share is None:
         r_codes, r_labels = pd.factorize(region, sort=True)
         share = None
@@ -553,7 +559,9 @@ def _entries(values: Any, func: str) -> tuple[np.ndarray, np.ndarray, np.ndarray
     rows, cols = np.bincount(r, d, n), np.bincount(c, d, k)
     total = float(rows.sum())
     if total <= 0:
-        raise InvalidParameterError(f"The 'X' parameter of {func} must have a positive total. Got an all-zero matrix instead.")
+        raise InvalidParameterError(
+            f"The 'X' parameter of {func} must have a positive total. Got an all-zero matrix instead."
+        )
     return r, c, d, rows, cols, total
 
 

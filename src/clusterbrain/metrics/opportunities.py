@@ -136,7 +136,7 @@ def growth_opportunities(
     pct = {name: rankdata(values) / n_industries for name, values in raw.items()}
 
     rr, ii = np.nonzero(candidate)  # row-major: region by region, industries in order
-    attractive = [name for name in raw]
+    attractive = list(raw)
     a_weights = np.array([w.get(name, 0.0) for name in attractive])
     a_stack = np.stack([pct[name][ii] for name in attractive])
     if a_weights.sum() > 0:
@@ -194,7 +194,7 @@ def _weights(weights: Mapping[str, float] | None, given: set[str], func: str) ->
     result = {}
     for name, value in weights.items():
         check_option(name, "weights", func, _COMPONENTS)
-        check_scalar(value, f"weights[{name!r}]", func, low=0, high=float("inf"), closed="left")
+        check_scalar(value, f"weights[{name!r}]", func, low=0)
         if value > 0 and name not in given and name != "density":
             raise InvalidParameterError(
                 f"The 'weights' parameter of {func} gives {name!r} the weight {value!r}, but no '{name}' "

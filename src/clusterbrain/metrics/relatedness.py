@@ -13,6 +13,7 @@ from clusterbrain.metrics._matrix import Matrix, labels_of, relabel, relabel_mat
 
 __all__ = ["complexity_outlook", "complexity_outlook_gain", "density", "distance", "proximity"]
 
+
 def proximity(M: Matrix, /, *, diagonal: int = 1) -> np.ndarray | pd.DataFrame:
     r"""Proximity between industries: the smaller of the two conditional probabilities of co-specialisation.
 
@@ -345,7 +346,7 @@ def _density(Ms: sparse.csr_array, phi: np.ndarray) -> np.ndarray:
 
 
 def _gram(Ms: sparse.csr_array) -> np.ndarray:
-    """Dense :math:`M^\\top M`."""
+    """Dense ``M.T @ M``."""
     if well_filled(Ms):
         D = Ms.toarray()
         return D.T @ D

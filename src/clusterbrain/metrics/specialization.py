@@ -76,7 +76,11 @@ def location_quotient(X: Matrix, /, *, population: Any = None) -> Any:
            [1. , 1.5]])
     """
     values = as_matrix(X, "location_quotient")
-    pop = None if population is None else _region_vector(population, X, values.shape[0], "population", "location_quotient")
+    pop = (
+        None
+        if population is None
+        else _region_vector(population, X, values.shape[0], "population", "location_quotient")
+    )
     return _like(_lq(values, pop, "location_quotient"), X)
 
 
