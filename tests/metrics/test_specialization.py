@@ -131,6 +131,12 @@ def test_presence_keeps_sparse_input_sparse() -> None:
     assert_array_equal(m.toarray(), presence(values))
 
 
+def test_presence_sums_duplicate_sparse_entries_first() -> None:
+    # Cell (0, 0) is stored twice as 0.5: the matrix is [[1, 0], [1, 1]], whose LQ is [[1.5, 0], [0.75, 1.5]].
+    dup = sparse.csr_array((np.array([0.5, 0.5, 1.0, 1.0]), np.array([0, 0, 1, 0]), np.array([0, 2, 4])), shape=(2, 2))
+    assert_array_equal(presence(dup).toarray(), [[1, 0], [0, 1]])
+
+
 def test_presence_rejects_a_non_positive_threshold() -> None:
     message = "The 'threshold' parameter of presence must be a float in (0, inf). Got -1 instead."
     with pytest.raises(InvalidParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):

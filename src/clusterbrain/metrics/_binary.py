@@ -108,7 +108,7 @@ def as_industry_vector(v: object, name: str, func: str, M: Matrix, n: int, *, al
         i = int(np.flatnonzero(~finite)[0])
         where = repr(cols[i]) if cols is not None else f"position {i}"
         raise InvalidParameterError(
-            f"The '{name}' parameter of {func} must hold finite numbers. Got {values[i]!r} for industry {where} instead."
+            f"The '{name}' parameter of {func} must hold finite numbers. Got {float(values[i])!r} for industry {where} instead."
         )
     return values
 

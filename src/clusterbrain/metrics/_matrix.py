@@ -10,7 +10,7 @@ from scipy import sparse
 
 from clusterbrain.exceptions import InvalidParameterError
 
-__all__ = ["Matrix", "as_dense", "as_matrix", "labels_of", "relabel", "relabel_matrix"]
+__all__ = ["Matrix", "as_dense", "as_matrix", "entries", "labels_of", "relabel", "relabel_matrix", "require_active"]
 
 Matrix = Any
 """array-like of shape (n_regions, n_industries): ndarray, scipy sparse, or DataFrame."""
@@ -73,3 +73,40 @@ def relabel(values: np.ndarray, labels: pd.Index | None, name: str | None = None
     if labels is None:
         return values
     return pd.Series(values, index=labels, name=name)
+
+
+def entries(values: Any, func: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """Non-zero cells as (row, column, value), with the row sums, column sums and total.
+
+    Working on the non-zero cells makes every index here linear in them, for dense and sparse
+    input alike.
+    """
+    if sparse.issparse(values):
+        coo = sparse.coo_array(values)
+        coo.sum_duplicates()  # squares and logs below need one value per cell
+        keep = coo.data != 0
+        r, c, d = coo.row[keep], coo.col[keep], coo.data[keep]
+    else:
+        r, c = np.nonzero(values)
+        d = values[r, c]
+    n, k = values.shape
+    rows, cols = np.bincount(r, d, n), np.bincount(c, d, k)
+    total = float(rows.sum())
+    if total <= 0:
+        raise InvalidParameterError(
+            f"The 'X' parameter of {func} must have a positive total. Got an all-zero matrix instead."
+        )
+    return r, c, d, rows, cols, total
+
+
+def require_active(totals: np.ndarray, X: Matrix, axis: int, func: str) -> None:
+    """Raise if a region (axis 0) or industry (axis 1) the index describes has no activity."""
+    empty = np.flatnonzero(totals <= 0)
+    if len(empty):
+        labels = labels_of(X)[axis] if X is not None else None
+        named = [labels[i] for i in empty[:5]] if labels is not None else empty[:5].tolist()
+        what = "region (row)" if axis == 0 else "industry (column)"
+        raise InvalidParameterError(
+            f"The 'X' parameter of {func} must have activity in every {what}. "
+            f"Got {len(empty)} all-zero one(s) instead: {named}."
+        )

@@ -42,8 +42,8 @@ def colocation_relatedness(
         \qquad p_i = \frac{X_i}{X},
 
     and :math:`\varphi_{ij} = \max\bigl(0,\ \ln\frac{P_{ij}}{p_i p_j} / (-\ln P_{ij})\bigr)`
-    (0 when :math:`P_{ij} = 0`): 0 for industries that are no more co-located than chance or
-    less, 1 for industries always found together.
+    (0 when :math:`P_{ij} = 0`): 0 for industries no more co-located than chance, growing
+    with co-location and always below 1 (the two draws may also hit the same industry).
 
     Parameters
     ----------

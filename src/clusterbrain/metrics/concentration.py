@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
-from scipy import sparse
 
 from clusterbrain._validation import check_option
 from clusterbrain.exceptions import InvalidParameterError
-from clusterbrain.metrics._matrix import Matrix, as_dense, as_matrix, labels_of, relabel
-from clusterbrain.metrics.specialization import _region_vector
+from clusterbrain.metrics._matrix import Matrix, as_dense, as_matrix, entries, labels_of, relabel, require_active
 
 __all__ = [
-    "EllisonGlaeser",
-    "ellison_glaeser",
-    "ellison_glaeser_from_firms",
     "herfindahl_index",
     "hoover_index",
     "krugman_index",
@@ -64,8 +57,8 @@ def krugman_index(X: Matrix, /, *, reference: str = "total") -> Any:
     array([1.        , 0.33333333])
     """
     check_option(reference, "reference", "krugman_index", ("total", "rest"))
-    r, c, d, rows, cols, total = _parts(X, "krugman_index")
-    _require_active(rows, X, 0, "krugman_index")
+    r, c, d, rows, cols, total = entries(as_matrix(X, "krugman_index"), "krugman_index")
+    require_active(rows, X, 0, "krugman_index")
     share = d / rows[r]
     if reference == "total":
         ref = cols / total
@@ -118,8 +111,8 @@ def hoover_index(X: Matrix, /) -> Any:
     >>> hoover_index([[10, 0], [10, 20]])
     array([0.25, 0.25])
     """
-    r, c, d, rows, cols, total = _parts(X, "hoover_index")
-    _require_active(cols, X, 1, "hoover_index")
+    r, c, d, rows, cols, total = entries(as_matrix(X, "hoover_index"), "hoover_index")
+    require_active(cols, X, 1, "hoover_index")
     weight = rows / total
     value = 0.5 * (np.bincount(c, np.abs(d / cols[c] - weight[r]) - weight[r], len(cols)) + 1.0)
     return relabel(np.maximum(value, 0.0), labels_of(X)[1], "hoover_index")
@@ -168,7 +161,7 @@ def locational_gini(X: Matrix, /) -> Any:
     """
     values = as_dense(as_matrix(X, "locational_gini"))
     rows, cols = values.sum(axis=1), values.sum(axis=0)
-    _require_active(cols, X, 1, "locational_gini")
+    require_active(cols, X, 1, "locational_gini")
     weight = rows / rows.sum()
     share = values / cols
     # LQ = industry share / activity share; regions without activity hold no share and sort first.
@@ -222,10 +215,10 @@ def herfindahl_index(X: Matrix, /, *, over: str = "industries", normalized: bool
     array([0., 1.])
     """
     check_option(over, "over", "herfindahl_index", ("industries", "regions"))
-    r, c, d, rows, cols, _ = _parts(X, "herfindahl_index")
+    r, c, d, rows, cols, _ = entries(as_matrix(X, "herfindahl_index"), "herfindahl_index")
     axis = 0 if over == "industries" else 1
     idx, totals = (r, rows) if axis == 0 else (c, cols)
-    _require_active(totals, X, axis, "herfindahl_index")
+    require_active(totals, X, axis, "herfindahl_index")
     value = np.bincount(idx, (d / totals[idx]) ** 2, len(totals))
     if normalized:
         n = len(cols) if axis == 0 else len(rows)
@@ -271,8 +264,8 @@ def theil_entropy(X: Matrix, /, *, normalized: bool = False) -> Any:
     >>> theil_entropy([[10, 10], [10, 0]], normalized=True)
     array([1., 0.])
     """
-    r, c, d, rows, cols, _ = _parts(X, "theil_entropy")
-    _require_active(rows, X, 0, "theil_entropy")
+    r, c, d, rows, cols, _ = entries(as_matrix(X, "theil_entropy"), "theil_entropy")
+    require_active(rows, X, 0, "theil_entropy")
     share = d / rows[r]
     value = np.maximum(-np.bincount(r, share * np.log(share), len(rows)), 0.0)
     if normalized:
@@ -326,253 +319,11 @@ def theil_index(X: Matrix, /, *, reference: str = "total") -> Any:
     array([0.6931, 0.6931])
     """
     check_option(reference, "reference", "theil_index", ("total", "uniform"))
-    r, c, d, rows, cols, total = _parts(X, "theil_index")
-    _require_active(rows, X, 0, "theil_index")
+    r, c, d, rows, cols, total = entries(as_matrix(X, "theil_index"), "theil_index")
+    require_active(rows, X, 0, "theil_index")
     share = d / rows[r]
     if reference == "total":
         value = np.bincount(r, share * np.log(share / (cols[c] / total)), len(rows))
     else:
         value = np.log(len(cols)) + np.bincount(r, share * np.log(share), len(rows))
     return relabel(np.maximum(value, 0.0), labels_of(X)[0], "theil_index")
-
-
-@dataclass(frozen=True, eq=False)  # eq=False: fields are arrays, whose == is elementwise
-class EllisonGlaeser:
-    """Ellison-Glaeser agglomeration index of each industry, with its parts.
-
-    Attributes
-    ----------
-    gamma : ndarray or Series of shape (n_industries,)
-        The index; NaN where ``plant_herfindahl`` is 1 (a single plant: undefined).
-    raw_concentration : ndarray or Series
-        :math:`G_i = \\sum_r (s_{ri} - x_r)^2`.
-    plant_herfindahl : ndarray or Series
-        :math:`H_i`, the Herfindahl index of the industry's plant sizes.
-    region_herfindahl : float
-        :math:`\\sum_r x_r^2`.
-    """
-
-    gamma: Any
-    raw_concentration: Any
-    plant_herfindahl: Any
-    region_herfindahl: float
-
-
-def ellison_glaeser(X: Matrix, plant_herfindahl: Any, /, *, region_share: Any = None) -> EllisonGlaeser:
-    r"""Ellison-Glaeser index of each industry from regional employment and plant concentration.
-
-    Ellison & Glaeser (1997), eq. (5):
-
-    .. math::
-
-        \gamma_i = \frac{G_i - \left(1 - \sum_r x_r^2\right) H_i}{\left(1 - \sum_r x_r^2\right)(1 - H_i)},
-        \qquad G_i = \sum_r (s_{ri} - x_r)^2, \quad H_i = \sum_j z_{j}^2,
-
-    with :math:`s_{ri} = x_{ri}/x_i` the industry's regional shares, :math:`x_r` the regions'
-    shares of aggregate employment and :math:`z_j` the employment shares of the industry's plants.
-    :math:`E[\gamma] = 0` when plants locate at random (a "dartboard"); values above 0.05 are
-    highly, below 0.02 not very localized in EG's reading.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_regions, n_industries)
-        Non-negative employment; every industry must have some.
-    plant_herfindahl : array-like of shape (n_industries,) or Series
-        :math:`H_i` in (0, 1]; a Series is aligned on the columns of a DataFrame ``X``.
-    region_share : array-like of shape (n_regions,) or Series, optional
-        Aggregate employment (or its shares) per region, normalised here to sum to one; by
-        default the row sums of ``X``. EG use all manufacturing.
-
-    Returns
-    -------
-    EllisonGlaeser
-
-    Raises
-    ------
-    InvalidParameterError
-        If an industry has no employment, ``plant_herfindahl`` is outside (0, 1], or all
-        employment is in one region (:math:`\sum_r x_r^2 = 1`).
-
-    References
-    ----------
-    .. [1] G. Ellison and E. L. Glaeser, "Geographic concentration in U.S. manufacturing
-       industries: a dartboard approach", Journal of Political Economy 105(5), 889-927, 1997.
-
-    Examples
-    --------
-    Two equal regions; an industry of two equal plants, both in the first region:
-
-    >>> ellison_glaeser([[20, 5], [0, 5]], [0.5, 0.5], region_share=[1, 1]).gamma
-    array([ 1., -1.])
-    """
-    values = as_matrix(X, "ellison_glaeser")
-    rows_l, cols_l = labels_of(X)
-    h = _industry_vector(plant_herfindahl, cols_l, values.shape[1])
-    share = (
-        None
-        if region_share is None
-        else _region_vector(region_share, X, values.shape[0], "region_share", "ellison_glaeser")
-    )
-    gamma, g, hh, sum_x2 = _ellison_glaeser(values, h, share, X)
-    return EllisonGlaeser(
-        gamma=relabel(gamma, cols_l, "gamma"),
-        raw_concentration=relabel(g, cols_l, "raw_concentration"),
-        plant_herfindahl=relabel(hh, cols_l, "plant_herfindahl"),
-        region_herfindahl=sum_x2,
-    )
-
-
-def ellison_glaeser_from_firms(
-    firm_region: Any, firm_industry: Any, firm_size: Any, /, *, region_share: Any = None
-) -> EllisonGlaeser:
-    r"""Ellison-Glaeser index of each industry from plant (firm) records.
-
-    Builds :math:`x_{ri}` and :math:`H_i = \sum_{j \in i} z_j^2` (with :math:`z_j` the plant's
-    share of its industry's employment) and applies :func:`ellison_glaeser`.
-
-    Parameters
-    ----------
-    firm_region, firm_industry : array-like of shape (n_firms,)
-        Region and industry label of each plant.
-    firm_size : array-like of shape (n_firms,)
-        Positive employment of each plant.
-    region_share : Series or dict, optional
-        Aggregate employment (or shares) per region label, normalised to sum to one; it may
-        hold regions without any plant. By default the plants' own regional totals.
-
-    Returns
-    -------
-    EllisonGlaeser
-        Labelled by the sorted industry labels.
-
-    Raises
-    ------
-    InvalidParameterError
-        If the arrays differ in length or are empty, a size is not positive, or a plant's
-        region is missing from ``region_share``.
-
-    References
-    ----------
-    .. [1] G. Ellison and E. L. Glaeser, "Geographic concentration in U.S. manufacturing
-       industries: a dartboard approach", Journal of Political Economy 105(5), 889-927, 1997.
-
-    Examples
-    --------
-    >>> eg = ellison_glaeser_from_firms(["a", "a", "a", "b"], ["x", "x", "y", "y"], [10, 10, 5, 5],
-    ...                                 region_share={"a": 1, "b": 1})
-    >>> eg.gamma.tolist(), eg.plant_herfindahl.tolist()
-    ([1.0, -1.0], [0.5, 0.5])
-    """
-    func = "ellison_glaeser_from_firms"
-    region = pd.Series(np.asarray(firm_region, dtype=object).ravel())
-    industry = pd.Series(np.asarray(firm_industry, dtype=object).ravel())
-    size = np.asarray(firm_size, dtype=float).ravel()
-    if not (len(region) == len(industry) == len(size) > 0):
-        raise InvalidParameterError(
-            f"The firm arrays of {func} must be non-empty and of one length. "
-            f"Got {len(region)}, {len(industry)} and {len(size)} instead."
-        )
-    if not np.all(np.isfinite(size) & (size > 0)):
-        raise InvalidParameterError(
-            f"The 'firm_size' parameter of {func} must be positive. Got {size.min()!r} instead."
-        )
-    if region_share is None:
-        r_codes, r_labels = pd.factorize(region, sort=True)
-        share = None
-    else:
-        shares = pd.Series(region_share) if not isinstance(region_share, pd.Series) else region_share
-        r_labels = shares.index
-        r_codes = r_labels.get_indexer(region)
-        if np.any(r_codes < 0):
-            missing = region[r_codes < 0].unique()[:5].tolist()
-            raise InvalidParameterError(
-                f"The 'region_share' parameter of {func} must hold every plant's region. Got none for {missing} instead."
-            )
-        share = _region_vector(shares.to_numpy(), None, len(shares), "region_share", func)
-    i_codes, i_labels = pd.factorize(industry, sort=True)
-    shape = (len(r_labels), len(i_labels))
-    values = sparse.csr_array((size, (r_codes, i_codes)), shape=shape)
-    h = np.bincount(i_codes, size**2, shape[1]) / np.bincount(i_codes, size, shape[1]) ** 2
-    gamma, g, hh, sum_x2 = _ellison_glaeser(values, h, share, None)
-    index = pd.Index(i_labels, name="industry")
-    return EllisonGlaeser(
-        gamma=pd.Series(gamma, index=index, name="gamma"),
-        raw_concentration=pd.Series(g, index=index, name="raw_concentration"),
-        plant_herfindahl=pd.Series(hh, index=index, name="plant_herfindahl"),
-        region_herfindahl=sum_x2,
-    )
-
-
-def _ellison_glaeser(
-    values: Any, h: np.ndarray, share: np.ndarray | None, X: Matrix
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    r, c, d, rows, cols, total = _entries(values, "ellison_glaeser")
-    _require_active(cols, X, 1, "ellison_glaeser")
-    x = rows / total if share is None else share / share.sum()
-    sum_x2 = float(np.sum(x**2))
-    if sum_x2 >= 1.0 - 1e-12:
-        raise InvalidParameterError(
-            "The 'X' parameter of ellison_glaeser must spread aggregate employment over at least two regions. "
-            "Got all of it in one region instead."
-        )
-    s = d / cols[c]
-    # G = sum_r s^2 - 2 sum_r s x_r + sum_r x_r^2, the first two over non-zero cells only.
-    g = np.bincount(c, s * s - 2.0 * s * x[r], len(cols)) + sum_x2
-    g = np.maximum(g, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gamma = np.where(h < 1.0, (g - (1.0 - sum_x2) * h) / ((1.0 - sum_x2) * (1.0 - h)), np.nan)
-    return gamma, g, h, sum_x2
-
-
-def _industry_vector(values: Any, cols: pd.Index | None, k: int) -> np.ndarray:
-    """Validate the plant Herfindahl per industry; a Series is aligned on the column labels."""
-    if isinstance(values, pd.Series) and cols is not None:
-        values = values.reindex(cols)
-    h = np.asarray(values, dtype=float)
-    if h.shape != (k,) or not np.all((h > 0) & (h <= 1)):
-        raise InvalidParameterError(
-            f"The 'plant_herfindahl' parameter of ellison_glaeser must hold one value in (0, 1] per industry ({k}). "
-            f"Got shape {h.shape} with values {h[:5].tolist()} instead."
-        )
-    return h
-
-
-def _parts(X: Matrix, func: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
-    return _entries(as_matrix(X, func), func)
-
-
-def _entries(values: Any, func: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
-    """Non-zero cells as (row, column, value), with the row sums, column sums and total.
-
-    Working on the non-zero cells makes every index here linear in them, for dense and sparse
-    input alike.
-    """
-    if sparse.issparse(values):
-        coo = sparse.coo_array(values)
-        coo.sum_duplicates()  # squares and logs below need one value per cell
-        keep = coo.data != 0
-        r, c, d = coo.row[keep], coo.col[keep], coo.data[keep]
-    else:
-        r, c = np.nonzero(values)
-        d = values[r, c]
-    n, k = values.shape
-    rows, cols = np.bincount(r, d, n), np.bincount(c, d, k)
-    total = float(rows.sum())
-    if total <= 0:
-        raise InvalidParameterError(
-            f"The 'X' parameter of {func} must have a positive total. Got an all-zero matrix instead."
-        )
-    return r, c, d, rows, cols, total
-
-
-def _require_active(totals: np.ndarray, X: Matrix, axis: int, func: str) -> None:
-    """Raise if a region (axis 0) or industry (axis 1) the index describes has no activity."""
-    empty = np.flatnonzero(totals <= 0)
-    if len(empty):
-        labels = labels_of(X)[axis] if X is not None else None
-        named = [labels[i] for i in empty[:5]] if labels is not None else empty[:5].tolist()
-        what = "region (row)" if axis == 0 else "industry (column)"
-        raise InvalidParameterError(
-            f"The 'X' parameter of {func} must have activity in every {what}. "
-            f"Got {len(empty)} all-zero one(s) instead: {named}."
-        )

@@ -253,18 +253,12 @@ def lq_confidence(
     lq = _lq(k, None, "lq_confidence")
     rows, cols, total = k.sum(axis=1), k.sum(axis=0), k.sum()
     alpha = 1.0 - level
-    positive = k > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "poisson":
-            # gammaincinv(a, q) = chi2.ppf(q, 2a) / 2; a = 0 is outside its domain, hence where=.
-            low = np.where(positive, special.gammaincinv(np.where(positive, k, 1.0), alpha / 2), 0.0)
-            high = special.gammaincinv(k + 1.0, 1.0 - alpha / 2)
+            low, high = _garwood(k, alpha)
             scale = np.outer(rows, cols) / total
         else:
-            n = np.broadcast_to(rows[:, None], k.shape)
-            below = k < n
-            low = np.where(positive, special.betaincinv(np.where(positive, k, 1.0), n - k + 1.0, alpha / 2), 0.0)
-            high = np.where(below, special.betaincinv(k + 1.0, np.where(below, n - k, 1.0), 1.0 - alpha / 2), 1.0)
+            low, high = _clopper_pearson(k, np.broadcast_to(rows[:, None], k.shape), alpha)
             scale = np.broadcast_to(cols[None, :] / total, k.shape)
         known = scale > 0
         lower = np.where(known, low / np.where(known, scale, 1.0), 0.0)
@@ -282,6 +276,30 @@ def lq_confidence(
         method=method,
         min_count=float(min_count),
     )
+
+
+def _garwood(k: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Poisson bounds of counts ``k``: gammaincinv(a, q) = chi2.ppf(q, 2a) / 2."""
+    kmax = int(k.max())
+    if kmax < k.size and np.array_equal(k, np.floor(k)):
+        # Integer counts: the bounds depend on the count only, so one table lookup per cell.
+        ks = np.arange(kmax + 1.0)
+        low = np.concatenate([[0.0], special.gammaincinv(ks[1:], alpha / 2)])
+        return low[k.astype(np.intp)], special.gammaincinv(ks + 1.0, 1.0 - alpha / 2)[k.astype(np.intp)]
+    low = np.zeros_like(k)
+    positive = k > 0
+    low[positive] = special.gammaincinv(k[positive], alpha / 2)
+    return low, special.gammaincinv(k + 1.0, 1.0 - alpha / 2)
+
+
+def _clopper_pearson(k: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exact binomial bounds of ``k`` successes in ``n``; zero counts have the closed form 1 - (alpha/2)^(1/n)."""
+    low, high = np.zeros_like(k), 1.0 - (alpha / 2) ** (1.0 / n)
+    positive, inner = k > 0, (k > 0) & (k < n)
+    low[positive] = special.betaincinv(k[positive], n[positive] - k[positive] + 1.0, alpha / 2)
+    high[inner] = special.betaincinv(k[inner] + 1.0, n[inner] - k[inner], 1.0 - alpha / 2)
+    high[positive & (k >= n)] = 1.0
+    return low, high
 
 
 # --- helpers shared with concentration.py and cluster_strength.py -----------------------------
@@ -334,6 +352,7 @@ def _lq(values: np.ndarray | sparse.csr_array, pop: np.ndarray | None, func: str
     national = np.where(national > 0, national, np.inf)
     if sparse.issparse(values):
         out = sparse.csr_array(values, copy=True)
+        out.sum_duplicates()  # one entry per cell, so that presence thresholds whole cells
         row_of = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
         out.data = (out.data / base[row_of]) / national[out.indices]
         return out

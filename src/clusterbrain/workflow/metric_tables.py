@@ -40,10 +40,11 @@ def long_to_matrix(frame: pd.DataFrame) -> pd.DataFrame:
     """Pivot ``region, industry, value`` rows to a regions × industries matrix (absent cells 0).
 
     Rows and columns are sorted by label, so results do not depend on the input's row order.
+    Regions and industries without any activity are left out: their shares are undefined.
     """
     values = frame.assign(value=frame["value"].astype(float))
     matrix = values.pivot_table(index="region", columns="industry", values="value", aggfunc="sum", fill_value=0.0)
-    matrix = matrix.sort_index().sort_index(axis=1)
+    matrix = matrix.loc[matrix.sum(axis=1) > 0, matrix.sum(axis=0) > 0].sort_index().sort_index(axis=1)
     matrix.index.name, matrix.columns.name = "region", "industry"
     return matrix.astype(float)
 
