@@ -81,3 +81,22 @@ def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert "clusterbrain" in result.output
+
+
+def _metrics_commands() -> list[str]:
+    return sorted(get_command(app).commands["metrics"].commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("command", _metrics_commands())
+def test_every_metrics_command_has_help_and_is_documented(command: str) -> None:
+    result = runner.invoke(app, ["metrics", command, "--help"])
+    assert result.exit_code == 0
+    assert "--out" in result.output
+    assert f"clusterbrain metrics {command}" in README.read_text(encoding="utf-8")
+
+
+def test_metrics_needs_exactly_one_source(tmp_path: Path) -> None:
+    done = _run("metrics", "complexity", "-o", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "--input" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -24,8 +24,17 @@ def test_demo_builds_a_labelled_workspace_with_its_planted_findings(tmp_path: Pa
         assert info.years["stats"] == summary["years"]
         assert "(示例)" in summary["focus_region_name"]
         kinds = [i["kind"] for i in info.imports if not str(i["file_name"]).startswith("builtin:")]
-        assert kinds == ["regions", "stats", "firms", "firm-years", "links", "institutions", "policies",
-                         "targets", "projects"]
+        assert kinds == [
+            "regions",
+            "stats",
+            "firms",
+            "firm-years",
+            "links",
+            "institutions",
+            "policies",
+            "targets",
+            "projects",
+        ]
         # The planted missing nodes really have no firm of the focus province (from the ground-truth file).
         nodes = Path(summary["data_dir"]) / "firm_nodes.parquet"
         missing = [n["node_id"] for n in summary["planted"]["missing_nodes"]]

@@ -38,8 +38,8 @@ def test_two_blocks_get_the_block_indicator_as_eci() -> None:
     M[2:, 3:] = 1
     result = economic_complexity(M)
     a, b = 3 / np.sqrt(6), -2 / np.sqrt(6)
-    np.testing.assert_allclose(result.eci, [a, a, b, b, b], rtol=1e-12)
-    np.testing.assert_allclose(result.pci, [a, a, a, b, b], rtol=1e-12)
+    np.testing.assert_allclose(result.eci, np.array([a, a, b, b, b]), rtol=1e-12)
+    np.testing.assert_allclose(result.pci, np.array([a, a, a, b, b]), rtol=1e-12)
 
 
 def test_eci_orders_regions_of_a_nested_matrix_by_diversity() -> None:
@@ -221,7 +221,7 @@ def test_reflections_known_iterates() -> None:
     # k_r1: average ubiquity of the region's industries (ubiquities 3, 2, 1), e.g. (3 + 2)/2 = 2.5;
     # k_r2: average k_i1 = (2, 2.5, 3) over them, e.g. (2 + 2.5 + 3)/3 = 2.5. M is symmetric,
     # so the industry iterates are the same numbers.
-    expected = [[3, 2, 2.5], [2, 2.5, 2.25], [1, 3, 2]]
+    expected = np.array([[3, 2, 2.5], [2, 2.5, 2.25], [1, 3, 2]])
     np.testing.assert_allclose(result.regions, expected, rtol=1e-15)
     np.testing.assert_allclose(result.industries, expected, rtol=1e-15)
 

@@ -271,3 +271,36 @@ def test_agrees_with_ecomplexity_on_trade_sample(year: int) -> None:
     np.testing.assert_allclose(coi.to_numpy(), per_country(out, year, "coi").reindex(M.index).to_numpy(), rtol=1e-9)
     cog = complexity_outlook_gain(M, phi, pci, convention="ecomplexity")
     np.testing.assert_allclose(cog.to_numpy(), wide(out, year, "cog").to_numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("convention", ["atlas", "ecomplexity"])
+def test_precomputed_density_gives_the_same_outlook(convention: str) -> None:
+    M = random_m(10)
+    phi = proximity(M)
+    pci = economic_complexity(M).pci
+    d = density(M, phi)
+    np.testing.assert_array_equal(
+        complexity_outlook(M, phi, pci, convention=convention, density=d),
+        complexity_outlook(M, phi, pci, convention=convention),
+    )
+    np.testing.assert_array_equal(
+        complexity_outlook_gain(M, phi, pci, convention=convention, density=d),
+        complexity_outlook_gain(M, phi, pci, convention=convention),
+    )
+    frame = labelled(M)
+    shuffled = density(frame, proximity(frame)).iloc[::-1, ::-1]
+    np.testing.assert_allclose(
+        complexity_outlook(frame, phi, pci, convention=convention, density=shuffled).to_numpy(),
+        complexity_outlook(M, phi, pci, convention=convention),
+        atol=1e-13,
+    )
+
+
+def test_outlook_rejects_mismatched_density() -> None:
+    with pytest.raises(InvalidParameterError, match=r"'density' parameter of complexity_outlook must have the shape"):
+        complexity_outlook(SMALL, SMALL_PHI, PCI, density=SMALL_DENSITY[:2])
+    frame = labelled(SMALL)
+    with pytest.raises(
+        InvalidParameterError, match="'density' parameter of complexity_outlook_gain must have the region"
+    ):
+        complexity_outlook_gain(frame, SMALL_PHI, PCI, density=density(frame, SMALL_PHI).drop(columns="i1"))

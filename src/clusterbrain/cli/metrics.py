@@ -14,7 +14,7 @@ from clusterbrain.cli.errors import handle_errors
 from clusterbrain.store import Workspace
 from clusterbrain.store.exports import write_csv_tables
 from clusterbrain.store.long import MEASURES, read_long, stats_long
-from clusterbrain.workflow.metric_tables import TABLE_KINDS
+from clusterbrain.workflow.metric_kinds import TABLE_KINDS
 
 __all__ = ["metrics_app"]
 
@@ -107,4 +107,18 @@ metrics_app.command("complexity")(
 )
 metrics_app.command("relatedness")(
     _command("relatedness", "Proximity, relatedness density, complexity outlook and outlook gain 产业关联密度.")
+)
+metrics_app.command("opportunities")(
+    _command(
+        "opportunities",
+        "Growth opportunities 培育方向: for each region, the industries it is not yet specialised in, ranked by "
+        "feasibility (density) and attractiveness (PCI, national growth), every component shown.",
+    )
+)
+metrics_app.command("dynamics")(
+    _command(
+        "dynamics",
+        "Between consecutive years: entry and exit of specialisations, shift-share, and a backtest of the density "
+        "ranking (AUC, precision at k) 动态与回测.",
+    )
 )

@@ -6,3 +6,72 @@ files or the workspace.
 """
 
 from __future__ import annotations
+
+from clusterbrain.metrics.agglomeration import EllisonGlaeser, ellison_glaeser, ellison_glaeser_from_matrix
+from clusterbrain.metrics.backtest import BacktestResult, backtest_opportunities
+from clusterbrain.metrics.cluster_strength import ClusterStrength, aggregate_columns, cluster_strength
+from clusterbrain.metrics.colocation import colocation_relatedness
+from clusterbrain.metrics.complexity import (
+    ComplexityResult,
+    ReflectionsResult,
+    economic_complexity,
+    method_of_reflections,
+)
+from clusterbrain.metrics.concentration import (
+    herfindahl_index,
+    hoover_index,
+    krugman_index,
+    locational_gini,
+    theil_entropy,
+    theil_index,
+)
+from clusterbrain.metrics.dynamics import SpecializationChangesResult, specialization_changes
+from clusterbrain.metrics.fitness import FitnessResult, fitness_complexity
+from clusterbrain.metrics.opportunities import growth_opportunities
+from clusterbrain.metrics.relatedness import (
+    complexity_outlook,
+    complexity_outlook_gain,
+    density,
+    distance,
+    proximity,
+)
+from clusterbrain.metrics.shift_share import ShiftShareResult, shift_share
+from clusterbrain.metrics.specialization import LQConfidence, location_quotient, lq_confidence, presence
+
+__all__ = [
+    "BacktestResult",
+    "ClusterStrength",
+    "ComplexityResult",
+    "EllisonGlaeser",
+    "FitnessResult",
+    "LQConfidence",
+    "ReflectionsResult",
+    "ShiftShareResult",
+    "SpecializationChangesResult",
+    "aggregate_columns",
+    "backtest_opportunities",
+    "cluster_strength",
+    "colocation_relatedness",
+    "complexity_outlook",
+    "complexity_outlook_gain",
+    "density",
+    "distance",
+    "economic_complexity",
+    "ellison_glaeser",
+    "ellison_glaeser_from_matrix",
+    "fitness_complexity",
+    "growth_opportunities",
+    "herfindahl_index",
+    "hoover_index",
+    "krugman_index",
+    "locational_gini",
+    "location_quotient",
+    "lq_confidence",
+    "method_of_reflections",
+    "presence",
+    "proximity",
+    "shift_share",
+    "specialization_changes",
+    "theil_entropy",
+    "theil_index",
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -9,9 +11,14 @@ from scipy import sparse
 from clusterbrain.exceptions import InvalidParameterError
 from clusterbrain.metrics._matrix import Matrix, as_dense, as_matrix, labels_of
 
+Vector = Any
+"""array-like of shape (n,): an ndarray, or a Series labelled like the rows or columns of a DataFrame input."""
+
 __all__ = [
+    "Vector",
     "as_binary",
     "as_industry_vector",
+    "as_like_m",
     "as_square",
     "left_product",
     "require_nonempty",
@@ -137,6 +144,30 @@ def as_square(phi: Matrix, func: str, M: Matrix, n: int, *, name: str = "phi") -
             f"Got shape {values.shape} instead."
         )
     return values
+
+
+def as_like_m(values: Matrix, M: Matrix, shape: tuple[int, int], func: str, *, name: str) -> np.ndarray:
+    """A finite non-negative region x industry matrix as a dense ndarray, in the row and column order of ``M``.
+
+    Raises
+    ------
+    InvalidParameterError
+        If a label of ``M`` is missing (DataFrames) or the shape differs.
+    """
+    rows, cols = labels_of(M)
+    if isinstance(values, pd.DataFrame) and rows is not None and cols is not None:
+        if not (rows.isin(values.index).all() and cols.isin(values.columns).all()):
+            raise InvalidParameterError(
+                f"The '{name}' parameter of {func} must have the region and industry labels of 'M'. "
+                "Got a DataFrame missing some of them instead."
+            )
+        values = values.loc[rows, cols]
+    dense = as_dense(as_matrix(values, func, name=name))
+    if dense.shape != shape:
+        raise InvalidParameterError(
+            f"The '{name}' parameter of {func} must have the shape of 'M' {shape}. Got shape {dense.shape} instead."
+        )
+    return dense
 
 
 def standardize(x: np.ndarray, *, ddof: int = 0) -> np.ndarray:

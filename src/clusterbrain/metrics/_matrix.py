@@ -43,7 +43,7 @@ def as_matrix(X: Matrix, func: str, *, name: str = "X", nonnegative: bool = True
             f"The '{name}' parameter of {func} must be a non-empty 2-d array (regions x industries). "
             f"Got shape {values.shape} instead."
         )
-    data = values.data if sparse.issparse(values) else values
+    data = np.asarray(values.data if sparse.issparse(values) else values)
     if not np.all(np.isfinite(data)):
         raise InvalidParameterError(
             f"The '{name}' parameter of {func} must hold finite numbers. Got NaN or inf instead."
@@ -57,7 +57,9 @@ def as_matrix(X: Matrix, func: str, *, name: str = "X", nonnegative: bool = True
 
 def as_dense(values: np.ndarray | sparse.csr_array) -> np.ndarray:
     """Dense ndarray view of a validated matrix."""
-    return values.toarray() if sparse.issparse(values) else values
+    if isinstance(values, np.ndarray):
+        return values
+    return values.toarray()
 
 
 def relabel_matrix(values: np.ndarray, like: Matrix) -> np.ndarray | pd.DataFrame:

@@ -14,9 +14,7 @@ __all__ = ["colocation_relatedness"]
 _SHOWN = 5
 
 
-def colocation_relatedness(
-    X: Matrix, /, *, method: str = "correlation", diagonal: int = 1
-) -> np.ndarray | pd.DataFrame:
+def colocation_relatedness(X: Matrix, /, *, method: str = "correlation", diagonal: int = 1) -> Matrix:
     r"""Relatedness of industries from how their activity is co-located across regions.
 
     From an activity matrix :math:`X` (employment, establishments, output; regions :math:`r` x

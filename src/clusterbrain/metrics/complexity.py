@@ -11,12 +11,10 @@ from scipy.sparse import linalg as splinalg
 
 from clusterbrain._validation import check_option, check_scalar
 from clusterbrain.exceptions import InvalidParameterError
-from clusterbrain.metrics._binary import as_binary, require_nonempty, standardize
+from clusterbrain.metrics._binary import Vector, as_binary, require_nonempty, standardize
 from clusterbrain.metrics._matrix import Matrix, labels_of, relabel
 
 __all__ = ["ComplexityResult", "ReflectionsResult", "economic_complexity", "method_of_reflections"]
-
-Vector = np.ndarray | pd.Series
 
 # Up to this many nodes on the smaller side a dense symmetric eigensolver costs next to nothing;
 # above it ARPACK's Lanczos iterations on two sparse products win (0.03 s against 0.15 s at 600).
@@ -43,8 +41,8 @@ class ComplexityResult:
 class ReflectionsResult:
     """The iterates of the method of reflections: column ``n`` holds :math:`k_{r,n}` or :math:`k_{i,n}`."""
 
-    regions: np.ndarray | pd.DataFrame
-    industries: np.ndarray | pd.DataFrame
+    regions: Matrix
+    industries: Matrix
 
 
 def economic_complexity(M: Matrix, /, *, eigen_solver: str = "auto", ddof: int = 0) -> ComplexityResult:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from clusterbrain._validation import check_scalar
-from clusterbrain.metrics._binary import as_binary, require_nonempty
+from clusterbrain.metrics._binary import Vector, as_binary, require_nonempty
 from clusterbrain.metrics._matrix import Matrix, labels_of, relabel
 
 __all__ = ["FitnessResult", "fitness_complexity"]
@@ -23,8 +22,8 @@ class FitnessResult:
     tells whether the last step changed no value by more than ``tol``.
     """
 
-    fitness: np.ndarray | pd.Series
-    complexity: np.ndarray | pd.Series
+    fitness: Vector
+    complexity: Vector
     iterations: int
     converged: bool
 

@@ -10,8 +10,8 @@ from scipy.stats import rankdata
 
 from clusterbrain._validation import check_option, check_scalar
 from clusterbrain.exceptions import InvalidParameterError
-from clusterbrain.metrics._binary import as_binary, as_industry_vector
-from clusterbrain.metrics._matrix import Matrix, as_dense, as_matrix, labels_of
+from clusterbrain.metrics._binary import as_binary, as_industry_vector, as_like_m
+from clusterbrain.metrics._matrix import Matrix, labels_of
 
 __all__ = ["growth_opportunities"]
 
@@ -119,7 +119,7 @@ def growth_opportunities(
         check_scalar(top, "top", func, integer=True, low=1)
     Ms = as_binary(M, func)
     n_regions, n_industries = Ms.shape
-    dens = _aligned(density, M, Ms.shape, func)
+    dens = as_like_m(density, M, Ms.shape, func, name="density")
     raw = {"pci": as_industry_vector(pci, "pci", func, M, n_industries)}
     for name, values in (("growth", growth), ("wage", wage)):
         if values is not None:
@@ -127,63 +127,51 @@ def growth_opportunities(
     w = _weights(weights, set(raw), func)
 
     candidate = Ms.toarray() == 0
+    n_candidates = candidate.sum(axis=1)
+    # Wide (regions x industries) throughout; non-candidates are +inf in every ranking, which
+    # puts them after all candidates without changing the candidates' ranks among themselves.
     if feasibility_scope == "region":
-        # Non-candidates are NaN and left out of each row's ranking.
-        ranked = pd.DataFrame(np.where(candidate, dens, np.nan)).rank(axis=1, pct=True)
-        feasibility = ranked.to_numpy()[candidate]
+        feasibility = rankdata(np.where(candidate, dens, np.inf), axis=1) / np.maximum(n_candidates, 1)[:, None]
     else:
-        feasibility = rankdata(dens[candidate]) / candidate.sum()
+        feasibility = rankdata(np.where(candidate, dens, np.inf)).reshape(dens.shape) / max(candidate.sum(), 1)
     pct = {name: rankdata(values) / n_industries for name, values in raw.items()}
-
-    rr, ii = np.nonzero(candidate)  # row-major: region by region, industries in order
     attractive = list(raw)
     a_weights = np.array([w.get(name, 0.0) for name in attractive])
-    a_stack = np.stack([pct[name][ii] for name in attractive])
-    if a_weights.sum() > 0:
-        attractiveness = a_weights @ a_stack / a_weights.sum()
-    else:
-        attractiveness = a_stack.mean(axis=0)
-    score = (w.get("density", 0.0) * feasibility + a_weights @ a_stack) / sum(w.values())
+    a_stack = np.stack([pct[name] for name in attractive])  # (components, industries)
+    a_total = a_weights.sum()
+    attractiveness = a_weights @ a_stack / a_total if a_total > 0 else a_stack.mean(axis=0)
+    score = (w.get("density", 0.0) * feasibility + (a_weights @ a_stack)[np.newaxis, :]) / sum(w.values())
+
+    # Within each region: score (descending), then density (descending), then industry order
+    # (lexsort is stable); a candidate's rank is 1 + the position of the first equal score.
+    negative_score = np.where(candidate, -score, np.inf)
+    order = np.lexsort((np.where(candidate, -dens, np.inf), negative_score), axis=-1)
+    ordered = np.take_along_axis(negative_score, order, axis=-1)
+    positions = np.broadcast_to(np.arange(1, n_industries + 1), ordered.shape)
+    starts = np.concatenate([np.ones((n_regions, 1), dtype=bool), ordered[:, 1:] != ordered[:, :-1]], axis=1)
+    rank = np.maximum.accumulate(np.where(starts, positions, 0), axis=1)
+    keep = n_candidates if top is None else np.minimum(n_candidates, int(top))
+    taken = positions <= keep[:, np.newaxis]
+    rr = np.nonzero(taken)[0]
+    ii = order[taken]
 
     rows, cols = labels_of(M)
     region_labels = rows if rows is not None else pd.RangeIndex(n_regions)
     industry_labels = cols if cols is not None else pd.RangeIndex(n_industries)
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "region": region_labels[rr],
             "industry": industry_labels[ii],
-            "density": dens[candidate],
+            "density": dens[rr, ii],
             **{name: values[ii] for name, values in raw.items()},
-            "feasibility": feasibility,
+            "feasibility": feasibility[rr, ii],
             **{f"{name}_pct": pct[name][ii] for name in attractive},
-            "attractiveness": attractiveness,
-            "score": score,
-        }
+            "attractiveness": attractiveness[ii],
+            "score": score[rr, ii],
+            "rank": rank[taken].astype(np.int64),
+        },
+        copy=False,  # every column is a fresh array already
     )
-    table["rank"] = table.groupby(rr, sort=False)["score"].rank(ascending=False, method="min").astype(int)
-    # Region order, then rank; ties by density (descending), then industry order.
-    order = np.lexsort((ii, -table["density"].to_numpy(), table["rank"].to_numpy(), rr))
-    table = table.iloc[order]
-    if top is not None:
-        table = table.groupby(rr[order], sort=False).head(int(top))
-    return table.reset_index(drop=True)
-
-
-def _aligned(density: Matrix, M: Matrix, shape: tuple[int, int], func: str) -> np.ndarray:
-    rows, cols = labels_of(M)
-    if isinstance(density, pd.DataFrame) and rows is not None and cols is not None:
-        if not (rows.isin(density.index).all() and cols.isin(density.columns).all()):
-            raise InvalidParameterError(
-                f"The 'density' parameter of {func} must have the region and industry labels of 'M'. "
-                "Got a DataFrame missing some of them instead."
-            )
-        density = density.loc[rows, cols]
-    values = as_dense(as_matrix(density, func, name="density"))
-    if values.shape != shape:
-        raise InvalidParameterError(
-            f"The 'density' parameter of {func} must have the shape of 'M' {shape}. Got shape {values.shape} instead."
-        )
-    return values
 
 
 def _weights(weights: Mapping[str, float] | None, given: set[str], func: str) -> dict[str, float]:

@@ -8,13 +8,21 @@ from scipy import sparse
 
 from clusterbrain._validation import check_option
 from clusterbrain.exceptions import InvalidParameterError
-from clusterbrain.metrics._binary import as_binary, as_industry_vector, as_square, left_product, well_filled
+from clusterbrain.metrics._binary import (
+    Vector,
+    as_binary,
+    as_industry_vector,
+    as_like_m,
+    as_square,
+    left_product,
+    well_filled,
+)
 from clusterbrain.metrics._matrix import Matrix, labels_of, relabel, relabel_matrix
 
 __all__ = ["complexity_outlook", "complexity_outlook_gain", "density", "distance", "proximity"]
 
 
-def proximity(M: Matrix, /, *, diagonal: int = 1) -> np.ndarray | pd.DataFrame:
+def proximity(M: Matrix, /, *, diagonal: int = 1) -> Matrix:
     r"""Proximity between industries: the smaller of the two conditional probabilities of co-specialisation.
 
     .. math::
@@ -75,7 +83,7 @@ def proximity(M: Matrix, /, *, diagonal: int = 1) -> np.ndarray | pd.DataFrame:
     return phi if cols is None else pd.DataFrame(phi, index=cols, columns=cols)
 
 
-def density(M: Matrix, phi: Matrix, /) -> np.ndarray | pd.DataFrame:
+def density(M: Matrix, phi: Matrix, /) -> Matrix:
     r"""Relatedness density: the share of an industry's related industries in which a region is specialised.
 
     .. math::
@@ -126,7 +134,7 @@ def density(M: Matrix, phi: Matrix, /) -> np.ndarray | pd.DataFrame:
     return relabel_matrix(_density(Ms, phi_values), M)
 
 
-def distance(M: Matrix, phi: Matrix, /) -> np.ndarray | pd.DataFrame:
+def distance(M: Matrix, phi: Matrix, /) -> Matrix:
     r"""Distance of a region to an industry: one minus relatedness density.
 
     .. math::
@@ -166,7 +174,9 @@ def distance(M: Matrix, phi: Matrix, /) -> np.ndarray | pd.DataFrame:
     return relabel_matrix(1.0 - _density(Ms, phi_values), M)
 
 
-def complexity_outlook(M: Matrix, phi: Matrix, pci: object, /, *, convention: str = "atlas") -> np.ndarray | pd.Series:
+def complexity_outlook(
+    M: Matrix, phi: Matrix, pci: object, /, *, convention: str = "atlas", density: Matrix | None = None
+) -> Vector:
     r"""Complexity outlook index (COI): how much complex, nearby capability a region has not yet used.
 
     With relatedness density :math:`\omega_{ri} = 1 - d_{ri}` (:func:`density`),
@@ -195,6 +205,8 @@ def complexity_outlook(M: Matrix, phi: Matrix, pci: object, /, *, convention: st
     convention : {"atlas", "ecomplexity"}, default "atlas"
         ``"atlas"``: the Atlas of Economic Complexity formula with ``pci`` as given.
         ``"ecomplexity"``: exactly what py-ecomplexity (and the Stata package) reports, see Notes.
+    density : array-like of shape (n_regions, n_industries), optional
+        ``density(M, phi)`` when already computed; saves the one costly product (labels as ``M``).
 
     Returns
     -------
@@ -233,8 +245,8 @@ def complexity_outlook(M: Matrix, phi: Matrix, pci: object, /, *, convention: st
     func = "complexity_outlook"
     check_option(convention, "convention", func, ("atlas", "ecomplexity"))
     Ms, phi_values, pci_values = _outlook_inputs(M, phi, pci, func, convention)
-    open_cells = 1.0 - Ms.toarray()
-    coi = (_density(Ms, phi_values) * open_cells) @ pci_values
+    omega = _density(Ms, phi_values) if density is None else as_like_m(density, M, Ms.shape, func, name="density")
+    coi = (omega * (1.0 - Ms.toarray())) @ pci_values
     if convention == "ecomplexity":
         sd = coi.std()
         if not sd > 0:
@@ -247,8 +259,8 @@ def complexity_outlook(M: Matrix, phi: Matrix, pci: object, /, *, convention: st
 
 
 def complexity_outlook_gain(
-    M: Matrix, phi: Matrix, pci: object, /, *, convention: str = "atlas"
-) -> np.ndarray | pd.DataFrame:
+    M: Matrix, phi: Matrix, pci: object, /, *, convention: str = "atlas", density: Matrix | None = None
+) -> Matrix:
     r"""Complexity outlook gain (COG): how much a region's outlook improves by specialising in an industry.
 
     With :math:`\omega_{ri} = 1 - d_{ri}` from :func:`density` and :math:`s_j = \sum_k \varphi_{jk}`,
@@ -278,6 +290,8 @@ def complexity_outlook_gain(
     convention : {"atlas", "ecomplexity"}, default "atlas"
         ``"atlas"``: the Atlas formula with ``pci`` as given. ``"ecomplexity"``: exactly
         py-ecomplexity's ``cog``, see Notes.
+    density : array-like of shape (n_regions, n_industries), optional
+        ``density(M, phi)`` when already computed (only the ``"atlas"`` convention uses it).
 
     Returns
     -------
@@ -319,7 +333,8 @@ def complexity_outlook_gain(
     # (1 - M) @ A without the dense (1 - M): column sums of A less M @ A.
     gain = A.sum(axis=0)[np.newaxis, :] - left_product(Ms, A)
     if convention == "atlas":
-        gain -= _density(Ms, phi_values) * pci_values[np.newaxis, :]
+        omega = _density(Ms, phi_values) if density is None else as_like_m(density, M, Ms.shape, func, name="density")
+        gain -= omega * pci_values[np.newaxis, :]
     gain[Ms.toarray() == 1.0] = 0.0
     return relabel_matrix(gain, M)
 

@@ -26,11 +26,13 @@ from clusterbrain.metrics.relatedness import complexity_outlook, complexity_outl
 from clusterbrain.metrics.specialization import location_quotient, lq_confidence, presence
 
 __all__ = [
-    "TABLE_KINDS",
+    "Tables",
     "complexity_tables",
     "long_to_matrix",
+    "present_matrix",
     "relatedness_tables",
     "specialization_tables",
+    "stack_pairs",
 ]
 
 Tables = dict[str, pd.DataFrame]
@@ -49,7 +51,7 @@ def long_to_matrix(frame: pd.DataFrame) -> pd.DataFrame:
     return matrix.astype(float)
 
 
-def _pairs(matrices: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def stack_pairs(matrices: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Stack same-shaped matrices into one long table, one row per region × industry."""
     first = next(iter(matrices.values()))
     regions = np.repeat(first.index.to_numpy(), first.shape[1])
@@ -66,7 +68,7 @@ def _by_year(long: pd.DataFrame, build: Callable[[pd.DataFrame], Tables]) -> Tab
     stacked: dict[str, list[pd.DataFrame]] = {}
     for year, part in long.groupby("year", sort=True):
         for name, table in build(long_to_matrix(part)).items():
-            stacked.setdefault(name, []).append(table.assign(year=int(year))[["year", *table.columns]])
+            stacked.setdefault(name, []).append(table.assign(year=year)[["year", *table.columns]])
     return {name: pd.concat(parts, ignore_index=True) for name, parts in stacked.items()}
 
 
@@ -101,7 +103,7 @@ def specialization_tables(
                 "hhi": np.asarray(herfindahl_index(X, over="regions")),
             }
         )
-        pairs = _pairs(
+        pairs = stack_pairs(
             {
                 "value": X,
                 "rca": ci.lq,
@@ -121,7 +123,7 @@ def complexity_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
     """ECI/PCI (eigenvector method) and fitness–complexity from the RCA ≥ ``threshold`` matrix."""
 
     def build(X: pd.DataFrame) -> Tables:
-        M = _present(X, threshold)
+        M = present_matrix(X, threshold)
         ec = economic_complexity(M)
         fc = fitness_complexity(M)
         regions = pd.DataFrame(
@@ -140,7 +142,7 @@ def complexity_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
                 "complexity_fc": np.asarray(fc.complexity),
             }
         )
-        pairs = _pairs(
+        pairs = stack_pairs(
             {"value": X.loc[M.index, M.columns], "rca": location_quotient(X).loc[M.index, M.columns], "m": M}
         )
         return {"regions": regions, "industries": industries, "pairs": pairs}
@@ -152,7 +154,7 @@ def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
     """Proximity, relatedness density, complexity outlook (COI) and outlook gain (COG)."""
 
     def build(X: pd.DataFrame) -> Tables:
-        M = _present(X, threshold)
+        M = present_matrix(X, threshold)
         ec = economic_complexity(M)
         phi = proximity(M)
         dens = density(M, phi)
@@ -161,19 +163,19 @@ def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
                 "region": M.index,
                 "diversity": np.asarray(ec.diversity),
                 "eci": np.asarray(ec.eci),
-                "coi": np.asarray(complexity_outlook(M, phi, ec.pci)),
+                "coi": np.asarray(complexity_outlook(M, phi, ec.pci, density=dens)),
             }
         )
         industries = pd.DataFrame(
             {"industry": M.columns, "ubiquity": np.asarray(ec.ubiquity), "pci": np.asarray(ec.pci)}
         )
-        pairs = _pairs(
+        pairs = stack_pairs(
             {
                 "value": X.loc[M.index, M.columns],
                 "rca": location_quotient(X).loc[M.index, M.columns],
                 "m": M,
                 "density": dens,
-                "cog": complexity_outlook_gain(M, phi, ec.pci),
+                "cog": complexity_outlook_gain(M, phi, ec.pci, density=dens),
             }
         )
         proximity_long = phi.rename_axis(index="industry_a", columns="industry_b").stack().rename("proximity")
@@ -182,15 +184,7 @@ def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
     return _by_year(long, build)
 
 
-def _present(X: pd.DataFrame, threshold: float) -> pd.DataFrame:
+def present_matrix(X: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """The binary matrix M without empty rows and columns (ECI is undefined for them)."""
     M = presence(X, threshold=threshold).astype(int)
     return M.loc[M.sum(axis=1) > 0, M.sum(axis=0) > 0]
-
-
-TABLE_KINDS: dict[str, Callable[..., Tables]] = {
-    "specialization": specialization_tables,
-    "complexity": complexity_tables,
-    "relatedness": relatedness_tables,
-}
-"""``clusterbrain metrics KIND`` -> the function building its tables."""
