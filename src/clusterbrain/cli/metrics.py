@@ -13,8 +13,9 @@ from rich.console import Console
 from clusterbrain.cli.errors import handle_errors
 from clusterbrain.store import Workspace
 from clusterbrain.store.exports import write_csv_tables
-from clusterbrain.store.long import MEASURES, read_long, stats_long
+from clusterbrain.store.long import MEASURES, grouping_members, read_long, stats_long
 from clusterbrain.workflow.metric_kinds import TABLE_KINDS
+from clusterbrain.workflow.metric_tables import cluster_tables
 
 __all__ = ["metrics_app"]
 
@@ -64,7 +65,10 @@ def _long(
 
 
 def _run(kind: str, long: pd.DataFrame, out_dir: Path, as_json: bool, **options: float) -> None:
-    tables = TABLE_KINDS[kind](long, **options)
+    _report(TABLE_KINDS[kind](long, **options), out_dir, kind, as_json)
+
+
+def _report(tables: dict[str, pd.DataFrame], out_dir: Path, kind: str, as_json: bool) -> None:
     paths = write_csv_tables(out_dir, tables)
     summary = {"kind": kind, "files": {p.name: len(tables[p.stem]) for p in paths}, "out_dir": str(out_dir)}
     if as_json:
@@ -122,3 +126,33 @@ metrics_app.command("dynamics")(
         "ranking (AUC, precision at k) 动态与回测.",
     )
 )
+
+
+@metrics_app.command("clusters")
+@handle_errors
+def clusters(
+    out_dir: OutOption,
+    workspace: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace with employment and establishments.")],
+    scheme: Annotated[str, typer.Option("--scheme", help="Scheme of the statistics, e.g. naics2017.")],
+    grouping: Annotated[str, typer.Option("--grouping", help="Grouping scheme, e.g. uscmp2016.")] = "uscmp2016",
+    group_level: Annotated[
+        int, typer.Option("--group-level", help="Level of the grouping (1 cluster, 2 subcluster).")
+    ] = 1,
+    only: Annotated[
+        str | None, typer.Option("--only", help="Keep groups whose code starts with this, e.g. traded.")
+    ] = None,
+    year: YearOption = None,
+    region_level: RegionLevelOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Cluster strength 集群强度 as the US Cluster Mapping project defines it: strong, strong10, significant, qualifying.
+
+    Compare regions of one type (--region-level cbsa, county, …): the percentiles are taken across them.
+    """
+    with Workspace.open(workspace, read_only=True) as ws:
+        options = {"scheme": scheme, "year": year, "region_level": region_level}
+        employment = stats_long(ws.con, measure="employment", **options)
+        establishments = stats_long(ws.con, measure="establishments", **options)
+        members = grouping_members(ws.con, grouping=grouping, scheme=scheme, level=group_level, only=only)
+    tables = cluster_tables(employment, establishments, members)
+    _report(tables, out_dir, "clusters", as_json)

@@ -16,7 +16,7 @@ from clusterbrain.store.headers import normalise_header
 from clusterbrain.store.readers import ROW, open_tabular
 from clusterbrain.store.schema import REGION_LEVELS
 
-__all__ = ["LONG_COLUMNS", "MEASURES", "read_long", "stats_long"]
+__all__ = ["LONG_COLUMNS", "MEASURES", "grouping_members", "read_long", "stats_long"]
 
 LONG_COLUMNS = ("year", "region", "industry", "value")
 MEASURES = ("employment", "establishments", "output", "value_added", "exports", "payroll")
@@ -152,3 +152,45 @@ def stats_long(
         )
     frame["year"] = frame["year"].astype("int64")
     return frame
+
+
+def grouping_members(
+    con: duckdb.DuckDBPyConnection, *, grouping: str, scheme: str, level: int = 1, only: str | None = None
+) -> pd.DataFrame:
+    """Codes of ``scheme`` and the group (of ``grouping``, at ``level``) each belongs to.
+
+    Memberships are read from ``crosswalks`` (relation ``member``). When they are defined on
+    another edition of the same classification (the US Cluster Mapping uses NAICS 2012; CBP
+    2019 data are NAICS 2017), codes are matched by identity across the editions: the 6-digit
+    codes that both editions share mean the same industry. ``only`` keeps the groups whose
+    code starts with it (``traded`` for the traded clusters).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code`` and ``group``; a code belongs to at most one group.
+
+    Raises
+    ------
+    InvalidParameterError
+        If no membership links the two schemes.
+    """
+    family = scheme.rstrip("0123456789")
+    frame = con.sql(
+        """
+        SELECT DISTINCT c.source_code AS code, c.target_code AS "group"
+        FROM crosswalks c JOIN industries g ON g.scheme = c.target_scheme AND g.code = c.target_code
+        WHERE c.target_scheme = $grouping AND g.level = $level AND c.relation = 'member'
+          AND (c.source_scheme = $scheme OR c.source_scheme LIKE $family || '%')
+          AND ($only IS NULL OR starts_with(c.target_code, $only))
+        ORDER BY 1
+        """,
+        params={"grouping": grouping, "level": level, "scheme": scheme, "family": family, "only": only},
+    ).df()
+    if frame.empty:
+        raise InvalidParameterError(
+            f"no membership of {scheme} codes in grouping {grouping!r} at level {level}"
+            + (f" starting with {only!r}" if only else "")
+            + "; import the grouping's definitions first (clusterbrain import industries / crosswalks)"
+        )
+    return frame.drop_duplicates("code", keep="first").reset_index(drop=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from clusterbrain.metrics.cluster_strength import cluster_strength
 from clusterbrain.metrics.complexity import economic_complexity
 from clusterbrain.metrics.concentration import (
     herfindahl_index,
@@ -27,6 +28,7 @@ from clusterbrain.metrics.specialization import location_quotient, lq_confidence
 
 __all__ = [
     "Tables",
+    "cluster_tables",
     "complexity_tables",
     "long_to_matrix",
     "present_matrix",
@@ -61,13 +63,13 @@ def stack_pairs(matrices: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _by_year(long: pd.DataFrame, build: Callable[[pd.DataFrame], Tables]) -> Tables:
-    """Run ``build`` on each year's matrix and stack the tables, ``year`` first."""
-    if "year" not in long:
-        return build(long_to_matrix(long))
+def _by_year(build: Callable[..., Tables], *longs: pd.DataFrame) -> Tables:
+    """Run ``build`` on each year's matrices (one per long table) and stack the tables, ``year`` first."""
+    if "year" not in longs[0]:
+        return build(*(long_to_matrix(long) for long in longs))
     stacked: dict[str, list[pd.DataFrame]] = {}
-    for year, part in long.groupby("year", sort=True):
-        for name, table in build(long_to_matrix(part)).items():
+    for year in sorted(longs[0]["year"].unique()):
+        for name, table in build(*(long_to_matrix(long[long["year"] == year]) for long in longs)).items():
             stacked.setdefault(name, []).append(table.assign(year=year)[["year", *table.columns]])
     return {name: pd.concat(parts, ignore_index=True) for name, parts in stacked.items()}
 
@@ -116,7 +118,7 @@ def specialization_tables(
         )
         return {"regions": regions, "industries": industries, "pairs": pairs}
 
-    return _by_year(long, build)
+    return _by_year(build, long)
 
 
 def complexity_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
@@ -147,7 +149,7 @@ def complexity_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
         )
         return {"regions": regions, "industries": industries, "pairs": pairs}
 
-    return _by_year(long, build)
+    return _by_year(build, long)
 
 
 def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
@@ -181,10 +183,47 @@ def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
         proximity_long = phi.rename_axis(index="industry_a", columns="industry_b").stack().rename("proximity")
         return {"regions": regions, "industries": industries, "pairs": pairs, "proximity": proximity_long.reset_index()}
 
-    return _by_year(long, build)
+    return _by_year(build, long)
 
 
 def present_matrix(X: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """The binary matrix M without empty rows and columns (ECI is undefined for them)."""
     M = presence(X, threshold=threshold).astype(int)
     return M.loc[M.sum(axis=1) > 0, M.sum(axis=0) > 0]
+
+
+def cluster_tables(employment: pd.DataFrame, establishments: pd.DataFrame, members: pd.DataFrame) -> Tables:
+    """Cluster strength (US Cluster Mapping definition) of each region in each group of a grouping.
+
+    ``employment`` and ``establishments`` are long tables at the detailed level; ``members``
+    maps each ``code`` to its ``group``. Codes outside every group are left out, so LQs are
+    relative to the grouped activity (for the traded clusters: to traded employment).
+
+    ``pairs``: region, cluster, employment, establishments, lq, strong, strong10, significant,
+    qualifying. ``clusters``: the thresholds each flag used. ``regions``: counts of strong clusters.
+    """
+    groups = members.set_index("code")["group"]
+
+    def grouped(long: pd.DataFrame) -> pd.DataFrame:
+        kept = long[long["industry"].isin(groups.index)]
+        return kept.assign(industry=kept["industry"].map(groups))
+
+    def build(E: pd.DataFrame, N: pd.DataFrame) -> Tables:
+        N = N.reindex(index=E.index, columns=E.columns, fill_value=0.0)
+        strength = cluster_strength(E, N)
+        flags = {
+            name: getattr(strength, name).astype(int) for name in ("strong", "strong10", "significant", "qualifying")
+        }
+        pairs = stack_pairs({"employment": E, "establishments": N, "lq": strength.lq, **flags})
+        pairs = pairs[pairs["employment"] > 0].rename(columns={"industry": "cluster"})
+        clusters = strength.thresholds().rename_axis("cluster").reset_index()
+        regions = pd.DataFrame(
+            {
+                "region": E.index,
+                "strong_clusters": flags["strong"].sum(axis=1).to_numpy(),
+                "strong10_clusters": flags["strong10"].sum(axis=1).to_numpy(),
+            }
+        )
+        return {"pairs": pairs.reset_index(drop=True), "clusters": clusters, "regions": regions}
+
+    return _by_year(build, grouped(employment), grouped(establishments))
