@@ -112,20 +112,75 @@ metrics_app.command("complexity")(
 metrics_app.command("relatedness")(
     _command("relatedness", "Proximity, relatedness density, complexity outlook and outlook gain 产业关联密度.")
 )
-metrics_app.command("opportunities")(
-    _command(
-        "opportunities",
-        "Growth opportunities 培育方向: for each region, the industries it is not yet specialised in, ranked by "
-        "feasibility (density) and attractiveness (PCI, national growth), every component shown.",
-    )
-)
-metrics_app.command("dynamics")(
-    _command(
-        "dynamics",
-        "Between consecutive years: entry and exit of specialisations, shift-share, and a backtest of the density "
-        "ranking (AUC, precision at k) 动态与回测.",
-    )
-)
+
+
+def _weights(text: str | None) -> dict[str, float] | None:
+    """Parse ``density=0.5,pci=0.25,growth=0.25``."""
+    if text is None:
+        return None
+    weights = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise typer.BadParameter(f"expected NAME=NUMBER pairs such as density=0.5,pci=0.5; got {part!r}")
+    return weights
+
+
+@metrics_app.command("opportunities")
+@handle_errors
+def opportunities(
+    out_dir: OutOption,
+    input_path: InputOption = None,
+    workspace: WorkspaceOption = None,
+    scheme: SchemeOption = None,
+    level: LevelOption = None,
+    measure: MeasureOption = "employment",
+    region_level: RegionLevelOption = None,
+    threshold: ThresholdOption = 1.0,
+    weights: Annotated[
+        str | None,
+        typer.Option("--weights", help="Weights of density, pci, growth, e.g. density=0.5,pci=0.25,growth=0.25."),
+    ] = None,
+    top: Annotated[int | None, typer.Option("--top", help="Keep the best N candidates of each region.", min=1)] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Growth opportunities 培育方向 in the last year of the data.
+
+    For each region, the industries it is not yet specialised in, ranked by feasibility (relatedness density)
+    and attractiveness (PCI and, with two years or more, national growth); every component and its percentile
+    is a column of opportunities.csv.
+    """
+    long = _long(input_path, workspace, scheme, level, None, measure, region_level)
+    tables = TABLE_KINDS["opportunities"](long, threshold=threshold, top=top, weights=_weights(weights))
+    _report(tables, out_dir, "opportunities", as_json)
+
+
+@metrics_app.command("dynamics")
+@handle_errors
+def dynamics(
+    out_dir: OutOption,
+    input_path: InputOption = None,
+    workspace: WorkspaceOption = None,
+    scheme: SchemeOption = None,
+    level: LevelOption = None,
+    measure: MeasureOption = "employment",
+    region_level: RegionLevelOption = None,
+    threshold: ThresholdOption = 1.0,
+    k: Annotated[int, typer.Option("--k", help="Shortlist length for precision at k.", min=1)] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Dynamics 动态与回测 between consecutive years.
+
+    Entry and exit of specialisations, the shift-share decomposition of the change (national, industry mix,
+    competitive), and a backtest: how well the base year's relatedness density ranked the industries each
+    region went on to enter (AUC, precision at k, lift).
+    """
+    long = _long(input_path, workspace, scheme, level, None, measure, region_level)
+    _report(TABLE_KINDS["dynamics"](long, threshold=threshold, k=k), out_dir, "dynamics", as_json)
 
 
 @metrics_app.command("clusters")
