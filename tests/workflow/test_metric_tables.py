@@ -123,3 +123,13 @@ def test_complexity_and_relatedness_agree_with_py_ecomplexity(tmp_path: Path) ->
     np.testing.assert_array_equal(pairs["m"], pairs["mcp"])
     np.testing.assert_allclose(pairs["density"], pairs["density_peer"], rtol=1e-6, atol=1e-9)
     assert complexity_tables(long)["regions"]["eci"].notna().all()
+
+
+@pytest.mark.parametrize("method", ["proximity", "correlation", "pmi"])
+def test_relatedness_can_come_from_co_location(tmp_path: Path, method: str) -> None:
+    long = pd.read_csv(_trade_long(tmp_path), dtype={"industry": str})
+    tables = relatedness_tables(long, relatedness=method)
+    phi = tables["relatedness"]
+    assert list(phi.columns) == ["year", "industry_a", "industry_b", method]
+    assert phi[method].between(0, 1).all()
+    assert tables["pairs"]["density"].between(0, 1).all()

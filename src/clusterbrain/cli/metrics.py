@@ -64,7 +64,7 @@ def _long(
         return stats_long(ws.con, scheme=scheme, measure=measure, level=level, year=year, region_level=region_level)
 
 
-def _run(kind: str, long: pd.DataFrame, out_dir: Path, as_json: bool, **options: float) -> None:
+def _run(kind: str, long: pd.DataFrame, out_dir: Path, as_json: bool, **options: float | str) -> None:
     _report(TABLE_KINDS[kind](long, **options), out_dir, kind, as_json)
 
 
@@ -109,9 +109,29 @@ metrics_app.command("specialization")(
 metrics_app.command("complexity")(
     _command("complexity", "Economic complexity: diversity, ubiquity, ECI, PCI, fitness–complexity 经济复杂度.")
 )
-metrics_app.command("relatedness")(
-    _command("relatedness", "Proximity, relatedness density, complexity outlook and outlook gain 产业关联密度.")
-)
+
+
+@metrics_app.command("relatedness")
+@handle_errors
+def relatedness(
+    out_dir: OutOption,
+    input_path: InputOption = None,
+    workspace: WorkspaceOption = None,
+    scheme: SchemeOption = None,
+    level: LevelOption = None,
+    year: YearOption = None,
+    measure: MeasureOption = "employment",
+    region_level: RegionLevelOption = None,
+    threshold: ThresholdOption = 1.0,
+    method: Annotated[
+        str,
+        typer.Option("--relatedness", help="φ: proximity (co-specialisation), correlation or pmi (co-location)."),
+    ] = "proximity",
+    as_json: JsonOption = False,
+) -> None:
+    """Relatedness 产业关联密度: proximity or co-location relatedness, density, complexity outlook and outlook gain."""
+    long = _long(input_path, workspace, scheme, level, year, measure, region_level)
+    _run("relatedness", long, out_dir, as_json, threshold=threshold, relatedness=method)
 
 
 def _weights(text: str | None) -> dict[str, float] | None:

@@ -13,7 +13,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from clusterbrain._validation import check_option
 from clusterbrain.metrics.cluster_strength import cluster_strength
+from clusterbrain.metrics.colocation import colocation_relatedness
 from clusterbrain.metrics.complexity import economic_complexity
 from clusterbrain.metrics.concentration import (
     herfindahl_index,
@@ -152,13 +154,25 @@ def complexity_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
     return _by_year(build, long)
 
 
-def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
-    """Proximity, relatedness density, complexity outlook (COI) and outlook gain (COG)."""
+RELATEDNESS = ("proximity", "correlation", "pmi")
+
+
+def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0, relatedness: str = "proximity") -> Tables:
+    """Relatedness of industries, relatedness density, complexity outlook (COI) and outlook gain (COG).
+
+    ``relatedness`` chooses φ: ``proximity`` (co-occurrence of specialisations, Hidalgo et
+    al. 2007) or co-location of the activity itself, ``correlation`` or ``pmi`` (see
+    :func:`~clusterbrain.metrics.colocation_relatedness`).
+    """
+    check_option(relatedness, "relatedness", "relatedness_tables", RELATEDNESS)
 
     def build(X: pd.DataFrame) -> Tables:
         M = present_matrix(X, threshold)
         ec = economic_complexity(M)
-        phi = proximity(M)
+        if relatedness == "proximity":
+            phi = proximity(M)
+        else:
+            phi = colocation_relatedness(X.loc[:, M.columns], method=relatedness)
         dens = density(M, phi)
         regions = pd.DataFrame(
             {
@@ -180,8 +194,8 @@ def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
                 "cog": complexity_outlook_gain(M, phi, ec.pci, density=dens),
             }
         )
-        proximity_long = phi.rename_axis(index="industry_a", columns="industry_b").stack().rename("proximity")
-        return {"regions": regions, "industries": industries, "pairs": pairs, "proximity": proximity_long.reset_index()}
+        proximity_long = phi.rename_axis(index="industry_a", columns="industry_b").stack().rename(relatedness)
+        return {"regions": regions, "industries": industries, "pairs": pairs, "relatedness": proximity_long.reset_index()}
 
     return _by_year(build, long)
 
