@@ -11,12 +11,14 @@ from rich.console import Console
 from rich.table import Table
 
 from clusterbrain import __version__
+from clusterbrain.cli.chain import chain_app
 from clusterbrain.cli.errors import handle_errors
 from clusterbrain.cli.metrics import metrics_app
 from clusterbrain.cli.progress import row_progress, step_progress
 from clusterbrain.demo.build import build_demo_workspace
 from clusterbrain.store import IMPORT_KINDS, Workspace
 from clusterbrain.store.sources import FORMATS, import_path
+from clusterbrain.workflow.chains import import_chain_template
 
 __all__ = ["app"]
 
@@ -29,10 +31,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(metrics_app, name="metrics")
+app.add_typer(chain_app, name="chain")
 out = Console()
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file (DuckDB) 工作空间文件.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout 输出 JSON.")]
-KINDS = (*IMPORT_KINDS, "io-table")
+KINDS = (*IMPORT_KINDS, "io-table", "chain")
 
 
 def _version(value: bool) -> None:
@@ -88,6 +91,28 @@ def import_(
     """
     if kind not in KINDS:
         raise typer.BadParameter(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}", param_hint="KIND")
+    if kind == "chain":
+        with Workspace.open(workspace) as ws:
+            template, replaced = import_chain_template(ws.con, file)
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {
+                        "kind": "chain",
+                        "id": template.id,
+                        "nodes": len(template.nodes),
+                        "edges": len(template.edges),
+                        "replaced": replaced,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            out.print(
+                f"[green]imported[/green] chain template [bold]{template.id}[/bold] ({template.name_zh}): "
+                f"{len(template.nodes)} nodes, {len(template.edges)} edges" + (" (replaced)" if replaced else "")
+            )
+        return
     with Workspace.open(workspace) as ws, row_progress(f"importing {file.name}", quiet=as_json) as progress:
         report = import_path(ws.con, kind, file, fmt=fmt, progress=progress)
     if as_json:

@@ -195,7 +195,12 @@ def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0, relatednes
             }
         )
         proximity_long = phi.rename_axis(index="industry_a", columns="industry_b").stack().rename(relatedness)
-        return {"regions": regions, "industries": industries, "pairs": pairs, "relatedness": proximity_long.reset_index()}
+        return {
+            "regions": regions,
+            "industries": industries,
+            "pairs": pairs,
+            "relatedness": proximity_long.reset_index(),
+        }
 
     return _by_year(build, long)
 

@@ -1,0 +1,65 @@
+"""Chain templates for the user: the built-in ones, those imported into a workspace, and importing new ones."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+import duckdb
+
+from clusterbrain.chain import ChainTemplate, parse_template
+from clusterbrain.exceptions import InvalidParameterError
+from clusterbrain.store.chains import builtin_chain_documents, read_chain_file, save_chain, workspace_chain_documents
+from clusterbrain.store.codes import builtin_code_lists
+
+__all__ = ["builtin_templates", "import_chain_template", "known_codes", "load_chain", "templates"]
+
+
+def known_codes(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, set[str]]:
+    """Code lists to check template codes against: the workspace's, or the built-in ones."""
+    if con is None:
+        industries, _ = builtin_code_lists()
+        pairs = zip(industries["scheme"].to_pylist(), industries["code"].to_pylist(), strict=True)
+    else:
+        pairs = iter(con.execute("SELECT scheme, code FROM industries").fetchall())
+    codes: dict[str, set[str]] = {}
+    for scheme, code in pairs:
+        codes.setdefault(scheme, set()).add(code)
+    return codes
+
+
+def builtin_templates(known: Mapping[str, Collection[str]] | None = None) -> dict[str, ChainTemplate]:
+    """The templates shipped with clusterbrain, by chain id (checked against ``known`` codes)."""
+    known = known_codes() if known is None else known
+    parsed = (parse_template(doc, source=name, known_codes=known) for name, doc in builtin_chain_documents().items())
+    return {t.id: t for t in parsed}
+
+
+def templates(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, ChainTemplate]:
+    """Built-in templates, overridden by those imported into the workspace under the same id."""
+    found = builtin_templates()
+    if con is not None:
+        for chain_id, doc in workspace_chain_documents(con).items():
+            found[chain_id] = parse_template(doc, source=f"workspace:{chain_id}")
+    return dict(sorted(found.items()))
+
+
+def load_chain(chain_id: str, con: duckdb.DuckDBPyConnection | None = None) -> ChainTemplate:
+    """One template by id.
+
+    Raises
+    ------
+    InvalidParameterError
+        If no template has that id; the message lists the ids there are.
+    """
+    found = templates(con)
+    if chain_id not in found:
+        raise InvalidParameterError(f"no chain template {chain_id!r}; available: {', '.join(found)}")
+    return found[chain_id]
+
+
+def import_chain_template(con: duckdb.DuckDBPyConnection, path: str | Path) -> tuple[ChainTemplate, bool]:
+    """Check a template file against the workspace's code lists and store it; return it and whether it replaced one."""
+    path = Path(path)
+    template = parse_template(read_chain_file(path), source=path.name, known_codes=known_codes(con))
+    return template, save_chain(con, template.to_dict(), path=path)
