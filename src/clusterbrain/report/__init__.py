@@ -1,0 +1,1 @@
+"""Reports: figures and documents that present workflow results; no computation lives here."""
