@@ -133,7 +133,8 @@ def smile_curve_figure(smile: dict[str, Any], *, lang: str = "zh") -> Figure:
         at = [p["position"] for p in points if p["stage"] == stage]
         if at:
             ax.axvspan(min(at) - 0.5, max(at) + 0.5, alpha=0.06, color="#616161")
-            ax.text((min(at) + max(at)) / 2, max(ys) * 1.05, stages[stage], ha="center", fontsize=9)
+            ax.text((min(at) + max(at)) / 2, 0.97, stages[stage], ha="center", va="top", fontsize=9,
+                    transform=ax.get_xaxis_transform())
     ax.set_title(
         "微笑曲线（气泡：本地就业）" if lang == "zh" else "Smile curve (bubbles: local employment)", loc="left"
     )
