@@ -69,7 +69,13 @@ def chain_map_figure(graph: dict[str, Any], *, lang: str = "zh") -> Figure:
     name = "name_zh" if lang == "zh" else "name_en"
     width, height = max(8.0, 2.6 * graph["columns"]), max(4.0, 0.9 * graph["rows"] + 1.5)
     fig, ax = plt.subplots(figsize=(width, height))
-    position = {n["id"]: (n["x"] * 2.6, -n["y"] * 0.9) for n in graph["nodes"]}
+    per_column: dict[int, int] = {}
+    for n in graph["nodes"]:
+        per_column[n["x"]] = per_column.get(n["x"], 0) + 1
+    # Centre each column vertically, so flows read left to right without long diagonals.
+    position = {
+        n["id"]: (n["x"] * 2.6, -(n["y"] + (graph["rows"] - per_column[n["x"]]) / 2) * 0.9) for n in graph["nodes"]
+    }
     for edge in graph["edges"]:
         (x0, y0), (x1, y1) = position[edge["from"]], position[edge["to"]]
         ax.add_patch(
@@ -104,9 +110,10 @@ def chain_map_figure(graph: dict[str, Any], *, lang: str = "zh") -> Figure:
         ax.text(x, y - 0.2, "★" * int(node["barrier"]), ha="center", va="center", fontsize=5, color="#424242")
     labels = STATUS_LABELS["zh" if lang == "zh" else "en"]
     for i, (status, label) in enumerate(labels.items()):
-        ax.text(0.01 + i * 0.16, 1.01, f"■ {label}", color=STATUS_COLOURS[status], transform=ax.transAxes, fontsize=8)
+        ax.text(0.01 + i * 0.14, 1.0, f"■ {label}", color=STATUS_COLOURS[status], transform=ax.transAxes,
+                fontsize=10, va="bottom")
     title = graph["name_zh"] + " 产业链图谱" if lang == "zh" else graph["name_en"] + " chain map"
-    ax.set_title(title, loc="left", pad=18)
+    ax.set_title(title, loc="left", pad=28, fontsize=14)
     ax.set_xlim(-1.2, (graph["columns"] - 1) * 2.6 + 1.2)
     ax.set_ylim(-(graph["rows"] - 1) * 0.9 - 0.6, 0.6)
     ax.axis("off")
