@@ -82,3 +82,16 @@ def test_info_lists_years_of_the_statistics(workspace: Workspace, tmp_path: Path
     (tmp_path / "s.csv").write_text("year,region_id,scheme,industry_code,employment\n" + rows, encoding="utf-8")
     workspace.import_file("stats", tmp_path / "s.csv")
     assert workspace.info().years["stats"] == [2019, 2020, 2021]
+
+
+def test_a_version_1_workspace_is_migrated_forward(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    MIGRATIONS[1](con)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO regions (region_id, name, level) VALUES ('X', '旧地区', 'park')")
+    con.close()
+    with Workspace.open(path) as ws:
+        assert ws.info().schema_version == SCHEMA_VERSION
+        assert "firm_nodes" in ws.table_names()
+        assert ws.count("regions") == 1

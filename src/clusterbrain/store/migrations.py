@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from clusterbrain.store.schema import SCHEMA_VERSION, ddl
+from clusterbrain.store.schema import FIRM_NODES_DDL, SCHEMA_VERSION, ddl
 
 __all__ = ["MIGRATIONS", "migrate"]
 
@@ -21,7 +21,11 @@ def _initial(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _initial}
+def _firm_nodes(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(FIRM_NODES_DDL)
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _initial, 2: _firm_nodes}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, from_version: int) -> int:

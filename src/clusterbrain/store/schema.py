@@ -13,7 +13,7 @@ __all__ = [
     "ddl",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 REGION_LEVELS = ("country", "province", "state", "city", "cbsa", "county", "district", "park")
 INSTITUTION_KINDS = (
@@ -321,12 +321,18 @@ _SYSTEM_DDL = (
 )
 
 
+FIRM_NODES_DDL = """CREATE TABLE IF NOT EXISTS firm_nodes (
+    firm_id VARCHAR, chain_id VARCHAR, node_id VARCHAR, confidence DOUBLE, method VARCHAR, reason VARCHAR,
+    mapped_at TIMESTAMP)"""
+"""Schema 2: the chain node of each firm, as mapped by ``clusterbrain chain map`` (derived data)."""
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
 def ddl() -> list[str]:
-    """Return the CREATE TABLE statements of the current schema version."""
+    """Return the CREATE TABLE statements of schema version 1 (later versions add to it by migration)."""
     statements = list(_SYSTEM_DDL)
     for table in TABLES.values():
         cols = ", ".join(f"{_quote(c.name)} {c.dtype}" for c in table.columns)
