@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from clusterbrain.exceptions import InvalidParameterError
+from clusterbrain.exceptions import InputValidationError, InvalidParameterError, Problem
+from clusterbrain.store.headers import normalise_header
+from clusterbrain.store.readers import ROW, open_tabular
 
-__all__ = ["firm_nodes_frame", "firms_frame", "links_frame", "region_and_descendants", "save_firm_nodes"]
+__all__ = [
+    "firm_nodes_frame",
+    "firms_frame",
+    "links_frame",
+    "read_node_overrides",
+    "region_and_descendants",
+    "save_firm_nodes",
+]
 
 
 def firms_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -81,3 +92,36 @@ def firm_nodes_frame(con: duckdb.DuckDBPyConnection, chain_id: str) -> pd.DataFr
         "SELECT firm_id, node_id, confidence, method, reason FROM firm_nodes WHERE chain_id = ? ORDER BY firm_id",
         [chain_id],
     ).df()
+
+
+def read_node_overrides(path: str | Path) -> pd.DataFrame:
+    """Manual firm-to-node assignments from a file with columns ``firm_id, node_id`` (CSV/XLSX/Parquet).
+
+    An empty ``node_id`` means "this firm is not on the chain".
+
+    Raises
+    ------
+    InputValidationError
+        If a column is missing or a firm is listed twice (with the rows).
+    """
+    source = open_tabular(Path(path))
+    table = pa.Table.from_batches(list(source.batches()))
+    header = [normalise_header(h) for h in source.header]
+    missing = [c for c in ("firm_id", "node_id") if c not in header]
+    if missing:
+        raise InputValidationError(
+            [Problem(Path(path).name, 1, c, None, f"required column '{c}' is missing") for c in missing]
+        )
+    frame = pd.DataFrame({c: table.column(header.index(c) + 1).to_pandas() for c in ("firm_id", "node_id")})
+    frame["firm_id"] = frame["firm_id"].astype("string").str.strip()
+    frame["node_id"] = frame["node_id"].astype("string").str.strip().replace("", pd.NA)
+    rows = table.column(ROW).to_numpy()
+    repeated = frame["firm_id"].duplicated().to_numpy()
+    if repeated.any():
+        raise InputValidationError(
+            [
+                Problem(Path(path).name, int(r), "firm_id", str(v), "the firm is listed twice")
+                for r, v in zip(rows[repeated], frame.loc[repeated, "firm_id"], strict=True)
+            ]
+        )
+    return frame
