@@ -12,7 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from clusterbrain.cli.errors import handle_errors
+from clusterbrain.report.figures import chain_map_figure, save_figure, smile_curve_figure
 from clusterbrain.store import Workspace
+from clusterbrain.store.exports import write_csv_tables, write_json
+from clusterbrain.store.frames import read_node_overrides
+from clusterbrain.workflow.chain_study import map_chain_firms, study_chain
 from clusterbrain.workflow.chains import load_chain, templates
 
 __all__ = ["chain_app"]
@@ -87,3 +91,107 @@ def show(
             ", ".join(suppliers.get(node.id, [])),
         )
     out.print(table)
+
+
+@chain_app.command("map")
+@handle_errors
+def map_(
+    chain_id: Annotated[str, typer.Argument(help="Template id, e.g. lithium_ion_battery.")],
+    workspace: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace with firms (and links).")],
+    overrides: Annotated[
+        Path | None, typer.Option("--overrides", help="CSV/XLSX of firm_id,node_id assignments that win.")
+    ] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Lowest confidence kept.")] = 0.3,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write assignments.csv, unmapped.csv.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Map firms to chain nodes 企业挂链: by industry code, keywords in name and business scope, declared products.
+
+    Every assignment carries a confidence and its reason; manual overrides win; unmapped firms are listed.
+    The mapping is stored in the workspace for `chain gaps`.
+    """
+    manual = read_node_overrides(overrides) if overrides is not None else None
+    with Workspace.open(workspace) as ws:
+        mapping = map_chain_firms(ws.con, chain_id, overrides=manual, min_confidence=min_confidence)
+    summary = mapping.summary()
+    if out_dir is not None:
+        write_csv_tables(
+            out_dir, {"assignments": mapping.assignments, "unmapped": mapping.unmapped, "summary": summary}
+        )
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "chain_id": chain_id,
+                    "mapped": len(mapping.assignments),
+                    "unmapped": len(mapping.unmapped),
+                    "per_node": summary.to_dict("records"),
+                },
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+        return
+    out.print(
+        f"[green]mapped[/green] {len(mapping.assignments):,} firms to {chain_id}; "
+        f"{len(mapping.unmapped):,} firms unmapped (stored in the workspace)"
+    )
+    table = Table(*[str(c) for c in summary.columns], title="Firms per node 各环节企业数")
+    for row in summary.itertuples(index=False):
+        table.add_row(*[str(v) for v in row])
+    out.print(table)
+
+
+@chain_app.command("gaps")
+@handle_errors
+def gaps(
+    chain_id: Annotated[str, typer.Argument(help="Template id, e.g. lithium_ion_battery.")],
+    workspace: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file.")],
+    region: Annotated[str, typer.Option("--region", "-r", help="Focus region id (its sub-regions count as local).")],
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Write tables, JSON and figures here.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Figure labels: zh or en.")] = "zh",
+    as_json: JsonOption = False,
+) -> None:
+    """Chain analysis and gap list 补链强链延链 of a region: node status, local supporting rate, smile curve.
+
+    With --out: nodes.csv, leaders.csv, stages.csv, gaps.json, chain_study.json (with chart data),
+    chain_map.svg/png and smile_curve.svg/png.
+    """
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("--lang must be zh or en")
+    with Workspace.open(workspace, read_only=True) as ws:
+        study = study_chain(ws.con, chain_id, region)
+    data = study.to_dict()
+    if out_dir is not None:
+        analysis = study.analysis
+        write_csv_tables(out_dir, {"nodes": analysis.nodes, "leaders": analysis.leaders, "stages": analysis.stages})
+        write_json(out_dir / "gaps.json", data["gaps"])
+        write_json(out_dir / "chain_study.json", data)
+        for suffix in ("svg", "png"):
+            save_figure(chain_map_figure(study.graph, lang=lang), out_dir / f"chain_map.{suffix}")
+            save_figure(smile_curve_figure(study.smile, lang=lang), out_dir / f"smile_curve.{suffix}")
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    analysis = study.analysis
+    rate = analysis.local_supporting_rate
+    out.print(
+        f"[bold]{study.graph['name_zh']} / {study.graph['name_en']}[/bold] — region {region}: "
+        f"completeness 完整度 {analysis.completeness:.0%}, local supporting rate 本地配套率 "
+        + ("n/a" if rate is None else f"{rate:.0%}")
+    )
+    table = Table("kind", "node 环节", "priority", "evidence 依据", title="Gap list 补链·强链·延链")
+    for item in study.gaps.items:
+        evidence = "; ".join(f"{e.metric}={_short(e.value)}" for e in item.evidence[:4])
+        table.add_row(
+            f"{item.kind_zh} {item.kind}", f"{item.name_zh}\n{item.name_en}", f"{item.priority:.2f}", evidence
+        )
+    out.print(table)
+    if out_dir is not None:
+        out.print(f"wrote tables, JSON and figures to {out_dir}")
+
+
+def _short(value: object) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)

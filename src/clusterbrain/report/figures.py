@@ -106,12 +106,20 @@ def chain_map_figure(graph: dict[str, Any], *, lang: str = "zh") -> Figure:
                 alpha=0.9,
             )
         )
-        ax.text(x, y + 0.06, node[name], ha="center", va="center", fontsize=8)
+        label = node[name].split("（")[0].split(" (")[0]  # the short name; details are in the tables
+        ax.text(x, y + 0.06, label, ha="center", va="center", fontsize=8)
         ax.text(x, y - 0.2, "★" * int(node["barrier"]), ha="center", va="center", fontsize=5, color="#424242")
     labels = STATUS_LABELS["zh" if lang == "zh" else "en"]
     for i, (status, label) in enumerate(labels.items()):
-        ax.text(0.01 + i * 0.14, 1.0, f"■ {label}", color=STATUS_COLOURS[status], transform=ax.transAxes,
-                fontsize=10, va="bottom")
+        ax.text(
+            0.01 + i * 0.14,
+            1.0,
+            f"■ {label}",
+            color=STATUS_COLOURS[status],
+            transform=ax.transAxes,
+            fontsize=10,
+            va="bottom",
+        )
     title = graph["name_zh"] + " 产业链图谱" if lang == "zh" else graph["name_en"] + " chain map"
     ax.set_title(title, loc="left", pad=28, fontsize=14)
     ax.set_xlim(-1.2, (graph["columns"] - 1) * 2.6 + 1.2)
@@ -140,8 +148,15 @@ def smile_curve_figure(smile: dict[str, Any], *, lang: str = "zh") -> Figure:
         at = [p["position"] for p in points if p["stage"] == stage]
         if at:
             ax.axvspan(min(at) - 0.5, max(at) + 0.5, alpha=0.06, color="#616161")
-            ax.text((min(at) + max(at)) / 2, 0.97, stages[stage], ha="center", va="top", fontsize=9,
-                    transform=ax.get_xaxis_transform())
+            ax.text(
+                (min(at) + max(at)) / 2,
+                0.97,
+                stages[stage],
+                ha="center",
+                va="top",
+                fontsize=9,
+                transform=ax.get_xaxis_transform(),
+            )
     ax.set_title(
         "微笑曲线（气泡：本地就业）" if lang == "zh" else "Smile curve (bubbles: local employment)", loc="left"
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["write_csv_tables"]
+__all__ = ["write_csv_tables", "write_json"]
 
 
 def write_csv_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
@@ -23,3 +24,11 @@ def write_csv_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) ->
         frame.to_csv(path, index=False, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def write_json(path: str | Path, data: object) -> Path:
+    """Write ``data`` as UTF-8 JSON (Chinese kept as is, indented)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return path

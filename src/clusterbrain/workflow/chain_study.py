@@ -1,0 +1,121 @@
+"""A region on an industry chain (按图索骥): map the firms, analyse the nodes, list the gaps, chart them.
+
+Reads the workspace (firms, links, regions, statistics), runs the chain engine and returns
+one JSON-serialisable :class:`ChainStudy`. Works from firm and link data when the workspace
+has firms, and from region × industry statistics (GB/T 4754 codes of the nodes) when not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from clusterbrain.chain import (
+    ChainAnalysis,
+    FirmMapping,
+    GapList,
+    StatusThresholds,
+    analyse_chain,
+    analyse_chain_from_stats,
+    chain_gaps,
+    map_firms,
+)
+from clusterbrain.store.frames import (
+    firm_nodes_frame,
+    firms_frame,
+    links_frame,
+    region_and_descendants,
+    save_firm_nodes,
+)
+from clusterbrain.store.long import stats_long
+from clusterbrain.workflow.chain_charts import chain_graph_data, smile_curve_data
+from clusterbrain.workflow.chains import load_chain
+
+__all__ = ["ChainStudy", "map_chain_firms", "study_chain"]
+
+
+def map_chain_firms(
+    con: duckdb.DuckDBPyConnection,
+    chain_id: str,
+    *,
+    overrides: pd.DataFrame | None = None,
+    min_confidence: float = 0.3,
+    save: bool = True,
+) -> FirmMapping:
+    """Map the workspace's firms to the nodes of a chain and (with ``save``) store the mapping in ``firm_nodes``."""
+    template = load_chain(chain_id, con)
+    mapping = map_firms(
+        firms_frame(con), template, links=links_frame(con), overrides=overrides, min_confidence=min_confidence
+    )
+    if save:
+        save_firm_nodes(con, chain_id, mapping.assignments)
+    return mapping
+
+
+@dataclass(frozen=True, eq=False)
+class ChainStudy:
+    """A region's chain analysis, its gap list, and the chart data of both."""
+
+    chain_id: str
+    region_id: str
+    analysis: ChainAnalysis
+    gaps: GapList
+    graph: dict[str, Any]
+    smile: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-serialisable data."""
+        return {
+            "chain_id": self.chain_id,
+            "region_id": self.region_id,
+            "analysis": self.analysis.to_dict(),
+            "gaps": self.gaps.to_dict(),
+            "charts": {"chain_map": self.graph, "smile_curve": self.smile},
+        }
+
+
+def study_chain(
+    con: duckdb.DuckDBPyConnection,
+    chain_id: str,
+    region_id: str,
+    *,
+    thresholds: StatusThresholds | None = None,
+    year: int | None = None,
+    scheme: str = "gbt4754_2017",
+    top_extend: int = 3,
+) -> ChainStudy:
+    """Analyse ``region_id`` (with every region below it) on chain ``chain_id``.
+
+    With firms in the workspace, the firm-to-node mapping stored by ``clusterbrain chain map``
+    is used (or, when there is none, made on the fly without storing it); without firms,
+    the nodes' industry codes in ``scheme`` are read from the statistics.
+    """
+    template = load_chain(chain_id, con)
+    regions = region_and_descendants(con, region_id)
+    thresholds = thresholds or StatusThresholds()
+    firms = firms_frame(con)
+    if firms.empty:
+        stats = stats_long(con, scheme=scheme, year=year)
+        if year is None:
+            stats = stats[stats["year"] == stats["year"].max()]
+        analysis = analyse_chain_from_stats(
+            template, stats.drop(columns="year"), regions=regions, scheme=scheme, thresholds=thresholds
+        )
+    else:
+        assignments = firm_nodes_frame(con, chain_id)
+        links = links_frame(con)
+        if assignments.empty:
+            assignments = map_firms(firms, template, links=links).assignments
+        analysis = analyse_chain(template, firms, assignments, links, regions=regions, thresholds=thresholds, year=year)
+    gaps = chain_gaps(analysis, template, top_extend=top_extend)
+    return ChainStudy(
+        chain_id,
+        region_id,
+        analysis,
+        gaps,
+        chain_graph_data(template, analysis.nodes),
+        smile_curve_data(template, analysis.nodes),
+    )
