@@ -46,6 +46,12 @@ _SUFFIXES_EN = (
     r"gmbh", r"group", r"holdings?", r"technolog(?:y|ies)", r"tech",
 )  # fmt: skip
 _SUFFIX = re.compile(r"(?:" + "|".join(_SUFFIXES_ZH) + r"|(?<![a-z0-9])(?:" + "|".join(_SUFFIXES_EN) + r"))[\s,.;&]*$")
+# Least frequency of a keyword in the tokenizer: about the 99th percentile of jieba's general
+# dictionary (total ≈ 6e7). A keyword then wins against general words where both cuts have as
+# many tokens (废旧|电池回收|利用, not 废旧电池|回收|利用), but never forces an extra cut, which
+# costs a factor total / frequency ≈ 6e4 (供电|路由器 stays, with keyword 电路).
+_KEYWORD_FREQ = 1_000
+_CACHE_SIZE = 500_000  # blocks and tokens remembered per matcher
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _TRAILING_PAREN = re.compile(r"\([^()]*\)[\s,.]*$")
 
@@ -113,10 +119,13 @@ class KeywordMatcher:
     -----
     The tokenizer is a private ``jieba.Tokenizer`` whose dictionary is a copy of jieba's general
     dictionary with the Chinese keywords added, shortest first, each with the frequency
-    ``suggest_freq`` proposes so that it is cut as a whole even against shorter keywords.
+    ``suggest_freq`` proposes so that it is cut as a whole even against shorter keywords, and
+    at least that of a common word, so that it wins where general words compete for the same
+    characters with as many tokens (废旧|电池回收|利用 rather than 废旧电池|回收|利用).
     Tokenisation runs without the HMM (new-word discovery), so the cut depends on the
-    dictionary alone. Blocks of text (the runs jieba cuts independently) and tokens are cached,
-    which makes the repetitive clauses of business scopes cheap.
+    dictionary alone. Only blocks of text (the runs jieba cuts independently) that contain a
+    keyword are cut at all, and their results are cached (up to a bound), which makes the
+    repetitive clauses of business scopes cheap.
     """
 
     def __init__(self, words: tuple[str, ...]) -> None:
@@ -140,12 +149,14 @@ class KeywordMatcher:
         self._tokens: dict[str, frozenset[int]] = {}
 
     def find(self, text: str) -> set[int]:
-        """Positions in ``words`` of the keywords found in ``text`` (normalised already)."""
+        """Positions in ``words`` of the keywords found in ``text`` (already :func:`normalise`-d)."""
         found: set[int] = set()
         if self._tokenizer is not None and _HAN.search(text):
             for block in _BLOCK.findall(text):
                 hits = self._blocks.get(block)
                 if hits is None:
+                    if len(self._blocks) >= _CACHE_SIZE:
+                        self._blocks.clear()
                     hits = self._blocks[block] = self._cut(block)
                 found |= hits
         if self._latin is not None and _LATIN.search(text):
@@ -162,6 +173,8 @@ class KeywordMatcher:
         for token in self._tokenizer.cut(block, HMM=False):
             found = self._tokens.get(token)
             if found is None:
+                if len(self._tokens) >= _CACHE_SIZE:
+                    self._tokens.clear()
                 found = self._tokens[token] = self._token(token)
             hits |= found
         return frozenset(hits)
@@ -202,7 +215,7 @@ def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
     tokenizer.total = total
     tokenizer.initialized = True
     for word in words:  # shortest first: see KeywordMatcher
-        tokenizer.add_word(word)
+        tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word, False), _KEYWORD_FREQ))
     return tokenizer
 
 

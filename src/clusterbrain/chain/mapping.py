@@ -169,9 +169,12 @@ def map_firms(
     Notes
     -----
     Chinese keywords are matched as whole tokens of a jieba segmentation that knows every
-    keyword of the template, English keywords between word boundaries (see
-    :mod:`clusterbrain.chain._text`). Names and scopes are read once per text; codes, links and
-    overrides are joined as tables.
+    keyword of the template: where ``电池片`` is a keyword, ``电池`` does not fire inside it; a
+    longer word of jieba's general dictionary that is no keyword (``锂电池``) matches the
+    keywords it contains. English keywords match case-insensitively between word boundaries
+    (``cell`` in "cells", not in "cellular"). Generic suffixes (有限公司, 集团, 科技, Co., Ltd.
+    …) are removed from names first. See :mod:`clusterbrain.chain._text`. Names and scopes are
+    read once per text; codes, links and overrides are joined as tables.
 
     Examples
     --------

@@ -114,7 +114,8 @@ def read_node_overrides(path: str | Path) -> pd.DataFrame:
         )
     frame = pd.DataFrame({c: table.column(header.index(c) + 1).to_pandas() for c in ("firm_id", "node_id")})
     frame["firm_id"] = frame["firm_id"].astype("string").str.strip()
-    frame["node_id"] = frame["node_id"].astype("string").str.strip().replace("", pd.NA)
+    node = frame["node_id"].astype("string").str.strip()
+    frame["node_id"] = node.mask(node == "")
     rows = table.column(ROW).to_numpy()
     repeated = frame["firm_id"].duplicated().to_numpy()
     if repeated.any():

@@ -55,7 +55,7 @@ def chain_graph_data(template: ChainTemplate, nodes: pd.DataFrame | None = None)
             "status": None,
         }
         if node.id in extra.index:
-            record.update({k: _plain(v) for k, v in extra.loc[node.id].items()})
+            record.update({str(k): _plain(v) for k, v in extra.loc[node.id].items()})
         out_nodes.append(record)
     return {
         "chain_id": template.id,

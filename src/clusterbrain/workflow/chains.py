@@ -17,11 +17,12 @@ __all__ = ["builtin_templates", "import_chain_template", "known_codes", "load_ch
 
 def known_codes(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, set[str]]:
     """Code lists to check template codes against: the workspace's, or the built-in ones."""
+    pairs: list[tuple[str, str]]
     if con is None:
         industries, _ = builtin_code_lists()
-        pairs = zip(industries["scheme"].to_pylist(), industries["code"].to_pylist(), strict=True)
+        pairs = list(zip(industries["scheme"].to_pylist(), industries["code"].to_pylist(), strict=True))
     else:
-        pairs = iter(con.execute("SELECT scheme, code FROM industries").fetchall())
+        pairs = con.execute("SELECT scheme, code FROM industries").fetchall()
     codes: dict[str, set[str]] = {}
     for scheme, code in pairs:
         codes.setdefault(scheme, set()).add(code)
