@@ -105,8 +105,9 @@ def stats_long(
 ) -> pd.DataFrame:
     """Region × industry statistics of a workspace as a long table, rolled up to ``level``.
 
-    Codes deeper than ``level`` are summed into their ancestor at that level; codes above
-    it and the Census pseudo-codes (``00`` total, ``99`` unclassified) are left out.
+    Codes deeper than ``level`` are summed into their ancestor at that level and codes above
+    it are left out; without ``level`` the codes are kept as recorded. The Census
+    pseudo-codes (``00`` total, ``99`` unclassified) are always left out.
 
     Returns
     -------
@@ -121,13 +122,14 @@ def stats_long(
     check_option(measure, "measure", "stats_long", MEASURES)
     if region_level is not None:
         check_option(region_level, "region_level", "stats_long", REGION_LEVELS)
-    mapping = (
-        rollup(con, scheme, level)
-        if level is not None
-        else con.sql(
-            "SELECT code, code AS ancestor FROM industries WHERE scheme = $s", params={"s": scheme}
+    if level is None:
+        # Codes as recorded, including classes deeper than the loaded code list.
+        mapping = con.sql(
+            "SELECT DISTINCT industry_code AS code, industry_code AS ancestor FROM stats WHERE scheme = $s",
+            params={"s": scheme},
         ).to_arrow_table()
-    )
+    else:
+        mapping = rollup(con, scheme, level)
     con.register("_rollup", mapping)
     try:
         frame = con.sql(
