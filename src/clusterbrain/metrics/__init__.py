@@ -36,6 +36,14 @@ from clusterbrain.metrics.relatedness import (
     proximity,
 )
 from clusterbrain.metrics.shift_share import ShiftShareResult, shift_share
+from clusterbrain.metrics.spatial import (
+    FirmHotspots,
+    MoranResult,
+    firm_hotspots,
+    local_morans,
+    morans_i,
+    spatial_weights,
+)
 from clusterbrain.metrics.specialization import LQConfidence, location_quotient, lq_confidence, presence
 
 __all__ = [
@@ -43,8 +51,10 @@ __all__ = [
     "ClusterStrength",
     "ComplexityResult",
     "EllisonGlaeser",
+    "FirmHotspots",
     "FitnessResult",
     "LQConfidence",
+    "MoranResult",
     "ReflectionsResult",
     "ShiftShareResult",
     "SpecializationChangesResult",
@@ -59,18 +69,22 @@ __all__ = [
     "economic_complexity",
     "ellison_glaeser",
     "ellison_glaeser_from_matrix",
+    "firm_hotspots",
     "fitness_complexity",
     "growth_opportunities",
     "herfindahl_index",
     "hoover_index",
     "krugman_index",
+    "local_morans",
     "locational_gini",
     "location_quotient",
     "lq_confidence",
     "method_of_reflections",
+    "morans_i",
     "presence",
     "proximity",
     "shift_share",
+    "spatial_weights",
     "specialization_changes",
     "theil_entropy",
     "theil_index",
