@@ -159,12 +159,15 @@ def test_gap_list_refuses_a_foreign_template_and_negative_top_extend():
 
 
 def test_demo_gap_list_holds_the_planted_gaps(demo):  # noqa: F811 (the fixture)
-    g = chain_gaps(demo["analysis"], demo["template"])
     planted = demo["manifest"].planted
-    assert set(g.node_ids("fill")) == {n.node_id for n in planted.missing_nodes}
-    strengthen = {i.node_id: i for i in g.of_kind("strengthen")}
+    gaps = {c: chain_gaps(demo["analyses"][c], t) for c, t in demo["templates"].items()}
+    fill = {(c, n) for c, g in gaps.items() for n in g.node_ids("fill")}
+    assert fill == {(n.chain_id, n.node_id) for n in planted.missing_nodes}
     for n in planted.foreign_dependent_nodes:
+        strengthen = {i.node_id: i for i in gaps[n.chain_id].of_kind("strengthen")}
         assert strengthen[n.node_id].status == "foreign_dependent"
     for n in planted.sole_source_nodes:
+        strengthen = {i.node_id: i for i in gaps[n.chain_id].of_kind("strengthen")}
         assert strengthen[n.node_id].value("sole_source") is True
-    json.dumps(g.to_dict(), ensure_ascii=False, allow_nan=False)
+    for g in gaps.values():
+        json.dumps(g.to_dict(), ensure_ascii=False, allow_nan=False)

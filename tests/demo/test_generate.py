@@ -24,6 +24,7 @@ from clusterbrain.demo.__main__ import main
 from clusterbrain.exceptions import InvalidParameterError
 from clusterbrain.store import Workspace
 from clusterbrain.store.schema import IMPORT_KINDS, TABLES
+from clusterbrain.workflow.chains import load_chain
 
 N_FIRMS = 3_000
 BATCH = 5_000  # several chunks of firms, panel rows and links even at this small size
@@ -34,6 +35,7 @@ ARROW = {
     "BOOLEAN": pa.bool_(),
     "DATE": pa.date32(),
 }
+DEMO_CHAINS = ("lithium_ion_battery", "integrated_circuits")
 RANDOM_KINDS = ("regions", "stats", "firms", "firm_years", "links", "institutions", "kpi_targets", "firm_nodes")
 
 
@@ -173,14 +175,55 @@ def test_manifest_says_synthetic(demo: tuple[Path, DemoManifest]) -> None:
     assert "SYNTHETIC" in (out / "manifest.json").read_text(encoding="utf-8")
 
 
-def test_industry_codes_are_gbt4754_divisions(tables: dict[str, pa.Table]) -> None:
+def test_industry_codes_are_gbt4754_divisions_and_classes(tables: dict[str, pa.Table]) -> None:
     path = resources.files("clusterbrain.store.codes").joinpath("data/gbt4754_2017.csv")
     with path.open("rb") as fh:
         codes = pacsv.read_csv(fh, convert_options=pacsv.ConvertOptions(column_types={"code": pa.string()}))
     divisions = set(codes.filter(pc.equal(codes["level"], 2))["code"].to_pylist())
+    assert set(tables["stats"]["industry_code"].to_pylist()) <= divisions
+    # Firms carry 4-digit classes (the importer checks them through their division).
+    firm_codes = set(tables["firms"]["industry_code"].to_pylist())
+    assert {len(c) for c in firm_codes} == {4}
+    assert {c[:2] for c in firm_codes} <= divisions
     for kind in ("stats", "firms"):
-        assert set(tables[kind]["industry_code"].to_pylist()) <= divisions, kind
         assert set(tables[kind]["scheme"].to_pylist()) == {"gbt4754_2017"}
+
+
+def test_firms_sit_on_the_shipped_chain_templates(tables: dict[str, pa.Table]) -> None:
+    nodes = tables["firm_nodes"].join(tables["firms"].select(["firm_id", "industry_code"]), "firm_id")
+    pairs = set(zip(*(nodes[c].to_pylist() for c in ("chain_id", "node_id", "industry_code")), strict=True))
+    templates = {c: load_chain(c) for c in DEMO_CHAINS}
+    assert {c for c, _, _ in pairs} == set(DEMO_CHAINS)
+    for chain_id, node_id, code in pairs:
+        # Every firm carries the first GB/T 4754 code of its node in the template.
+        assert templates[chain_id].node(node_id).codes["gbt4754_2017"][0] == code
+    # The focus province has firms on most nodes of each template.
+    local = nodes.filter(pc.is_in(nodes["firm_id"], pa.array(sorted(_local_firm_ids(tables)))))
+    for chain_id, template in templates.items():
+        on = set(local["node_id"].to_pylist()) & {n.id for n in template.nodes}
+        assert len(on) >= 0.8 * len(template.nodes), chain_id
+
+
+def test_links_follow_the_template_edges(tables: dict[str, pa.Table]) -> None:
+    edges = {(e.supplier, e.customer) for c in DEMO_CHAINS for e in load_chain(c).edges}
+    links = tables["links"].join(tables["firm_nodes"].select(["firm_id", "node_id"]), "customer_id", "firm_id")
+    used = set(zip(links["product"].to_pylist(), links["node_id"].to_pylist(), strict=True))
+    assert used <= edges
+    assert len(used) > 0.8 * len(edges)
+    internal = tables["links"].filter(pc.invert(tables["links"]["supplier_external"]))
+    supplier = internal.join(tables["firm_nodes"].select(["firm_id", "node_id"]), "supplier_id", "firm_id")
+    assert supplier["product"].to_pylist() == supplier["node_id"].to_pylist()
+
+
+def test_names_and_scopes_use_the_node_keywords(tables: dict[str, pa.Table]) -> None:
+    joined = tables["firms"].join(tables["firm_nodes"], "firm_id")
+    templates = {c: load_chain(c) for c in DEMO_CHAINS}
+    for name, scope, chain_id, node_id in zip(
+        *(joined[c].to_pylist() for c in ("name", "business_scope", "chain_id", "node_id")), strict=True
+    ):
+        words = templates[chain_id].node(node_id).keywords_zh
+        assert any(w in name for w in words), name
+        assert any(w in scope for w in words), scope
 
 
 def test_stats_are_sparse_integer_counts(tables: dict[str, pa.Table]) -> None:
@@ -207,7 +250,10 @@ def test_missing_nodes_have_no_local_firm_but_local_demand(
 ) -> None:
     _, manifest = demo
     local = _local_firm_ids(tables)
-    assert [n.node_id for n in manifest.planted.missing_nodes] == ["lithium_resources", "wafer_fab"]
+    assert [(n.chain_id, n.node_id) for n in manifest.planted.missing_nodes] == [
+        ("lithium_ion_battery", "lithium_resources"),
+        ("integrated_circuits", "wafer_foundry"),
+    ]
     for node in manifest.planted.missing_nodes:
         assert not _node_firms(tables, node.node_id) & local
         assert node.evidence["local_firms"] == 0
@@ -219,7 +265,10 @@ def test_sole_source_nodes_have_exactly_one_local_supplier(
 ) -> None:
     _, manifest = demo
     local = _local_firm_ids(tables)
-    assert len(manifest.planted.sole_source_nodes) == 2
+    assert [(n.chain_id, n.node_id) for n in manifest.planted.sole_source_nodes] == [
+        ("lithium_ion_battery", "separator"),
+        ("integrated_circuits", "packaging_testing"),
+    ]
     for node in manifest.planted.sole_source_nodes:
         in_node = _node_firms(tables, node.node_id) & local
         assert in_node == {node.evidence["supplier_id"]}
@@ -236,6 +285,7 @@ def test_foreign_dependent_node_buys_over_80_percent_abroad(
     firms = tables["firms"]
     abroad = firms.filter(pc.is_null(firms["region_id"]))["firm_id"]
     (node,) = manifest.planted.foreign_dependent_nodes
+    assert (node.chain_id, node.node_id) == ("integrated_circuits", "eda_tools")
     bought = _local_purchases(tables, node.node_id)
     foreign = bought.filter(pc.is_in(bought["supplier_id"], abroad))
     share = pc.sum(foreign["value"]).as_py() / pc.sum(bought["value"]).as_py()

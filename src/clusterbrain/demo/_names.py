@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from clusterbrain.demo.chains import FOREIGN_COUNTRIES, NODES
+from clusterbrain.demo.chains import FOREIGN_COUNTRIES, layout
 
 __all__ = ["TAGS", "external_ids", "firm_ids", "firm_names", "scopes", "tag_strings"]
 
@@ -26,6 +26,15 @@ _GENERIC = (
     "新材料技术研发；工程和技术研究和试验发展",
 )
 _LEGAL = "(依法须经批准的项目,经相关部门批准后方可开展经营活动)"
+_ACTIVITY = {
+    "material": "的研发、生产和销售",
+    "equipment": "的研发、制造、销售及技术服务",
+    "component": "的研发、生产和销售",
+    "system": "的研发、集成、销售及运维服务",
+    "application": "的研发、制造和销售",
+    "service": "的开发、技术服务及技术转让",
+    "recycling": "的回收、处理及综合利用",
+}
 _EXTERNAL_PER_NODE = 5
 
 
@@ -63,30 +72,56 @@ def external_per_node() -> int:
     return _EXTERNAL_PER_NODE
 
 
+def _vocabulary(words: list[tuple[str, ...]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Every node's words flattened, with each node's offset and number of words in that list."""
+    counts = np.array([len(w) for w in words], dtype=np.int64)
+    return [w for ws in words for w in ws], np.concatenate([[0], np.cumsum(counts)[:-1]]), counts
+
+
+def _draw(rng: np.random.Generator, n: int, counts: np.ndarray) -> np.ndarray:
+    """One uniform draw in ``range(counts[i])`` per row."""
+    return rng.integers(0, 1 << 30, n) % np.maximum(counts, 1)
+
+
 def firm_names(rng: np.random.Generator, node: np.ndarray, employees: np.ndarray, country: np.ndarray) -> pa.Array:
-    """Return Chinese-looking firm names, each starting with ``示例`` (synthetic)."""
+    """Return Chinese-looking firm names, each starting with ``示例`` (synthetic) and naming a keyword of its node."""
     n = len(node)
-    words = [x.word for x in NODES]
+    vocab, offsets, counts = _vocabulary([x.name_words for x in layout().nodes])
+    word = offsets[node] + _draw(rng, n, counts[node])
     b1 = rng.integers(0, len(_BRAND_1), n)
     b2 = rng.integers(0, len(_BRAND_2), n)
     small = rng.integers(0, len(_SUFFIX), n)
     big = rng.integers(0, len(_BIG_SUFFIX), n)
     suffix = pc.if_else(pa.array(employees >= 1000), _take(_BIG_SUFFIX, big), _take(_SUFFIX, small))
-    domestic = pc.binary_join_element_wise(
-        "示例", _take(_BRAND_1, b1), _take(_BRAND_2, b2), _take(words, node), suffix, ""
-    )
+    words = _take(vocab, word)
+    domestic = pc.binary_join_element_wise("示例", _take(_BRAND_1, b1), _take(_BRAND_2, b2), words, suffix, "")
     foreign_suffix = [_COUNTRY_SUFFIX[c] for c in FOREIGN_COUNTRIES]
     fb = rng.integers(0, len(_FOREIGN_BRAND), n)
     foreign = pc.binary_join_element_wise(
-        "示例", _take(_FOREIGN_BRAND, fb), _take(words, node), _take(foreign_suffix, np.maximum(country - 1, 0)), ""
+        "示例", _take(_FOREIGN_BRAND, fb), words, _take(foreign_suffix, np.maximum(country - 1, 0)), ""
     )
     return pc.if_else(pa.array(country > 0), foreign, domestic)
 
 
 def scopes(rng: np.random.Generator, node: np.ndarray) -> pa.Array:
-    """Return business-scope texts (经营范围) naming the firm's chain node."""
+    """Return business-scope texts (经营范围) naming one or two keywords of the firm's chain node.
+
+    ``{word}、{other word}{activity}；{generic clause}{legal note}``, the activity by node kind.
+    """
+    nodes = layout().nodes
+    vocab, offsets, counts = _vocabulary([x.scope_words for x in nodes])
+    k, start = counts[node], offsets[node]
+    first = _draw(rng, len(node), k)
+    # A second, different word of the node where it has one.
+    second = (first + 1 + _draw(rng, len(node), k - 1)) % k
+    pair = pc.if_else(
+        pa.array(k > 1),
+        pc.binary_join_element_wise(_take(vocab, start + first), _take(vocab, start + second), "、"),
+        _take(vocab, start + first),
+    )
+    activity = _take([_ACTIVITY[x.kind] for x in nodes], node)
     g = rng.integers(0, len(_GENERIC), len(node))
-    return pc.binary_join_element_wise(_take([x.scope for x in NODES], node), "；", _take(_GENERIC, g), _LEGAL, "")
+    return pc.binary_join_element_wise(pair, activity, "；", _take(_GENERIC, g), _LEGAL, "")
 
 
 def tag_strings(codes: np.ndarray) -> pa.Array:

@@ -1,38 +1,138 @@
-"""The two built-in demo chains (lithium-ion battery, integrated circuits) and their planted gaps.
+"""The demo's chains: the shipped lithium-ion battery and integrated-circuit templates, with synthetic firm parameters.
 
-The chain-template module of the project is the long-term home of chain data; until it
-exists the generator carries the small set of nodes and edges it needs here, and writes them
-into the demo manifest so the data can be read without this module.
+Node ids, names, stages, kinds, industry codes, keywords and edges come from the chain
+templates (:func:`clusterbrain.workflow.chains.builtin_templates`); this module adds only
+what a generator needs and a template does not say: how many firms each node has in the
+focus province, elsewhere in China and abroad, their size and intensities, and which nodes
+carry the planted gaps. A node id found in both templates (``consumer_electronics``) is one
+demo node whose firms belong to the chain named in :data:`_HOME` (they are on both chains).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
+from clusterbrain.chain import ChainNode as TemplateNode
+from clusterbrain.chain import ChainTemplate
+from clusterbrain.demo._keywords import usable_keywords
+from clusterbrain.demo.industry import DIVISIONS, SCHEME
+from clusterbrain.exceptions import ClusterBrainError
+from clusterbrain.workflow.chains import builtin_templates
+
 __all__ = [
-    "CHAINS",
-    "EDGES",
+    "CHAIN_IDS",
+    "FOREIGN_COUNTRIES",
     "FOREIGN_DEPENDENT",
     "MISSING",
-    "NODES",
     "SOLE_SOURCE",
-    "ChainNode",
-    "node_index",
+    "ChainLayout",
+    "DemoNode",
+    "layout",
 ]
+
+CHAIN_IDS: tuple[str, ...] = ("lithium_ion_battery", "integrated_circuits")
+"""The shipped chain templates the demo firms are placed on."""
+
+MISSING: tuple[str, ...] = ("lithium_resources", "wafer_foundry")
+"""Nodes with no firm in the focus province (demand met from other provinces and abroad)."""
+
+SOLE_SOURCE: tuple[str, ...] = ("separator", "packaging_testing")
+"""Nodes with exactly one firm in the focus province, the only supplier of local customers."""
+
+FOREIGN_DEPENDENT: tuple[str, ...] = ("eda_tools",)
+"""Nodes whose purchases by focus-province customers come mostly (> 80 % of value) from abroad."""
+
+FOREIGN_COUNTRIES: tuple[str, ...] = ("JP", "KR", "DE", "US")
+
+_HOME = {"consumer_electronics": "integrated_circuits"}
+"""Chain of the firms of a node that both templates have (default: the first template that has it)."""
+
+# Per node kind: firms weight, Lomax scale of employees (mean about 4x), revenue per employee
+# (万元), R&D intensity at barrier 3, energy (tce per 万元 revenue), land (亩 per employee), and
+# the weight of the supplier kind in its customers' purchases.
+# fmt: off
+_KIND: dict[str, tuple[float, float, float, float, float, float, float]] = {
+    "material":    (2.0, 20.0, 220.0, 0.035, 0.050, 0.30, 1.0),
+    "equipment":   (1.5, 14.0, 110.0, 0.060, 0.010, 0.20, 0.4),
+    "component":   (2.5, 25.0, 130.0, 0.050, 0.020, 0.20, 1.0),
+    "system":      (2.0, 15.0, 160.0, 0.035, 0.010, 0.15, 1.0),
+    "application": (3.0, 60.0, 250.0, 0.035, 0.015, 0.25, 1.0),
+    "service":     (2.0,  6.0, 100.0, 0.150, 0.002, 0.01, 0.5),
+    "recycling":   (1.5, 10.0, 180.0, 0.020, 0.040, 0.30, 0.7),
+}
+# fmt: on
+_GROWTH = {"lithium_ion_battery": 0.15, "integrated_circuits": 0.08}
+_DEFAULT_GROWTH = 0.08
+
+# How the focus province stands in each node, as relative numbers of firms (focus, other
+# provinces, abroad) times the kind's weight. Nodes not listed are "present"; the planted
+# nodes are listed by role.
+_PROFILES: dict[str, tuple[float, float, float]] = {
+    "strong": (2.0, 0.15, 0.4),
+    "present": (1.0, 2.0, 0.6),
+    "weak": (0.3, 4.0, 1.2),
+    "missing": (0.0, 1.0, 0.8),
+    "sole": (0.0, 1.0, 1.0),
+    "foreign": (0.8, 0.5, 3.0),
+}
+# fmt: off
+_PROFILE = {
+    **dict.fromkeys(MISSING, "missing"), **dict.fromkeys(SOLE_SOURCE, "sole"),
+    **dict.fromkeys(FOREIGN_DEPENDENT, "foreign"),
+    # lithium-ion batteries: a cell, pack and storage cluster with cathode and equipment makers
+    **dict.fromkeys(("cathode_materials", "electrode_equipment", "battery_cells", "modules_packs",
+                     "energy_storage_systems"), "strong"),
+    **dict.fromkeys(("nickel_cobalt_resources", "graphite_carbon_feedstock", "binders_conductive_agents",
+                     "battery_chips", "second_life_utilization"), "weak"),
+    # integrated circuits: design and electronics assembly, weak in front-end materials and tools
+    **dict.fromkeys(("processor_design", "analog_rf_design", "component_distribution", "consumer_electronics",
+                     "communication_equipment"), "strong"),
+    **dict.fromkeys(("compound_semiconductor_substrates", "photoresist", "sputtering_targets", "photomasks",
+                     "lithography_equipment", "ion_implant_equipment", "metrology_inspection",
+                     "wafer_reclaim"), "weak"),
+}
+# fmt: on
+
+# Country mix of foreign firms per node (JP, KR, DE, US); nodes not listed use _DEFAULT_MIX.
+_DEFAULT_MIX = (0.35, 0.25, 0.20, 0.20)
+_COUNTRY_MIX = {
+    "eda_tools": (0.05, 0.0, 0.05, 0.90),
+    "semiconductor_ip": (0.10, 0.0, 0.10, 0.80),
+    "processor_design": (0.0, 0.10, 0.0, 0.90),
+    "memory_chips": (0.10, 0.60, 0.0, 0.30),
+    "photoresist": (0.85, 0.05, 0.0, 0.10),
+    "silicon_wafers": (0.60, 0.20, 0.10, 0.10),
+    "electronic_specialty_gases": (0.40, 0.10, 0.30, 0.20),
+    "lithography_equipment": (0.70, 0.0, 0.10, 0.20),
+    "etch_equipment": (0.30, 0.0, 0.0, 0.70),
+    "deposition_equipment": (0.30, 0.0, 0.0, 0.70),
+    "metrology_inspection": (0.20, 0.0, 0.0, 0.80),
+    "separator": (0.70, 0.30, 0.0, 0.0),
+    "cathode_materials": (0.30, 0.70, 0.0, 0.0),
+    "electrode_equipment": (0.40, 0.20, 0.40, 0.0),
+    "ev_application": (0.30, 0.20, 0.30, 0.20),
+}
+
+
+class DemoLayoutError(ClusterBrainError):
+    """The shipped templates no longer fit the demo (a planted node or an industry code is gone)."""
 
 
 @dataclass(frozen=True)
-class ChainNode:
-    """One node (segment, 环节) of a demo chain with the parameters of its synthetic firms.
+class DemoNode:
+    """One populated chain node with the parameters of its synthetic firms.
 
-    ``divisions`` are GB/T 4754-2017 division codes with the probability that a firm of the
-    node is classified there. ``w_focus``, ``w_other`` and ``w_foreign`` are relative numbers
-    of firms in the focus province, in other provinces and abroad. ``scale`` is the Lomax
-    scale of employees (mean employees is about four times ``scale``); ``productivity`` is
-    revenue per employee in 万元; ``rd``, ``energy`` (tce per 万元 revenue) and ``land``
-    (亩 per employee) are node means; ``growth`` is the annual log growth of revenue.
+    ``industry_code`` is the GB/T 4754-2017 class (the node's first code in the template)
+    every firm of the node carries; ``division`` its first two digits. ``name_words`` and
+    ``scope_words`` are the template keywords firm names and business scopes are built from
+    (those no other node of the two templates shares). ``w_focus``, ``w_other`` and
+    ``w_foreign`` are relative numbers of firms in the focus province, in other provinces and
+    abroad; ``scale`` is the Lomax scale of employees; ``productivity`` revenue per employee
+    in 万元; ``rd``, ``energy`` (tce per 万元 revenue) and ``land`` (亩 per employee) node
+    means; ``growth`` the annual log growth of revenue.
     """
 
     node_id: str
@@ -41,9 +141,10 @@ class ChainNode:
     name_en: str
     stage: str
     kind: str
-    divisions: tuple[tuple[str, float], ...]
-    word: str
-    scope: str
+    industry_code: str
+    division: str
+    name_words: tuple[str, ...]
+    scope_words: tuple[str, ...]
     w_focus: float
     w_other: float
     w_foreign: float
@@ -55,245 +156,154 @@ class ChainNode:
     growth: float
 
 
-LI, IC = "li_ion_battery", "integrated_circuit"
+@dataclass(frozen=True, eq=False)
+class ChainLayout:
+    """The demo nodes (both templates, each node id once), the supply edges and their weights."""
 
-CHAINS: dict[str, tuple[str, str]] = {
-    LI: ("锂离子电池", "Lithium-ion battery"),
-    IC: ("集成电路与电子信息", "Integrated circuits and electronics"),
-}
-"""chain_id -> (name_zh, name_en)."""
+    templates: tuple[ChainTemplate, ...]
+    nodes: tuple[DemoNode, ...]
+    edges: tuple[tuple[str, str, float], ...]
 
-# fmt: off
-NODES: tuple[ChainNode, ...] = (
-    ChainNode(
-        "lithium_resources", LI, "锂矿", "Lithium ore and salts", "upstream", "material",
-        (("09", 0.6), ("26", 0.4)), "锂业",
-        "锂矿采选、碳酸锂及氢氧化锂的生产和销售",
-        0.0, 4.0, 1.5, 40.0, 300.0, 0.01, 0.08, 0.4, 0.1,
-    ),
-    ChainNode(
-        "cathode", LI, "正极材料", "Cathode materials", "upstream", "material",
-        (("26", 0.7), ("39", 0.3)), "锂电材料",
-        "锂离子电池正极材料(磷酸铁锂、三元材料)的研发、生产和销售",
-        4.0, 3.0, 0.8, 25.0, 250.0, 0.035, 0.05, 0.3, 0.15,
-    ),
-    ChainNode(
-        "anode", LI, "负极材料", "Anode materials", "upstream", "material",
-        (("30", 0.8), ("39", 0.2)), "碳素新材料",
-        "锂离子电池负极材料、人造石墨及石墨化加工的研发、生产和销售",
-        3.0, 3.0, 0.3, 20.0, 150.0, 0.03, 0.12, 0.35, 0.14,
-    ),
-    ChainNode(
-        "electrolyte", LI, "电解液", "Electrolyte", "upstream", "material",
-        (("26", 1.0),), "新能源化学",
-        "锂电池电解液、六氟磷酸锂及添加剂的研发、生产和销售",
-        2.0, 2.0, 0.5, 15.0, 220.0, 0.035, 0.03, 0.25, 0.12,
-    ),
-    ChainNode(
-        "separator", LI, "隔膜", "Separator", "upstream", "material",
-        (("29", 1.0),), "膜材料",
-        "锂电池隔膜、功能性薄膜的研发、生产和销售",
-        0.0, 2.0, 1.0, 25.0, 120.0, 0.045, 0.04, 0.3, 0.12,
-    ),
-    ChainNode(
-        "battery_equipment", LI, "电池设备", "Battery manufacturing equipment", "upstream", "equipment",
-        (("35", 1.0),), "智能装备",
-        "锂电池生产设备、涂布机、卷绕机及自动化产线的研发、制造和销售",
-        6.0, 2.0, 0.6, 12.0, 100.0, 0.06, 0.01, 0.2, 0.1,
-    ),
-    ChainNode(
-        "cell", LI, "电芯", "Battery cells", "midstream", "component",
-        (("38", 1.0),), "电池",
-        "锂离子电池电芯的研发、生产和销售",
-        4.0, 2.0, 0.6, 60.0, 200.0, 0.04, 0.02, 0.25, 0.18,
-    ),
-    ChainNode(
-        "pack", LI, "模组/PACK", "Modules and packs", "midstream", "system",
-        (("38", 1.0),), "动力能源",
-        "电池模组、电池包(PACK)及电池管理系统的研发、生产和销售",
-        8.0, 2.0, 0.2, 15.0, 150.0, 0.035, 0.01, 0.15, 0.16,
-    ),
-    ChainNode(
-        "energy_storage", LI, "储能系统", "Energy storage systems", "downstream", "system",
-        (("38", 1.0),), "储能",
-        "储能系统集成、储能电站设备的研发、生产、销售及运维服务",
-        5.0, 2.0, 0.3, 12.0, 180.0, 0.04, 0.01, 0.15, 0.25,
-    ),
-    ChainNode(
-        "nev", LI, "新能源汽车", "New-energy vehicles", "downstream", "application",
-        (("36", 1.0),), "汽车",
-        "新能源汽车整车及关键零部件的研发、制造和销售",
-        2.0, 2.0, 0.6, 150.0, 300.0, 0.035, 0.015, 0.25, 0.2,
-    ),
-    ChainNode(
-        "recycling", LI, "回收", "Battery recycling", "downstream", "recycling",
-        (("42", 1.0),), "资源再生",
-        "废旧动力电池回收、梯次利用及有价金属再生利用",
-        3.0, 2.0, 0.1, 10.0, 180.0, 0.02, 0.04, 0.3, 0.15,
-    ),
-    ChainNode(
-        "eda_ip", IC, "EDA/IP", "EDA tools and IP cores", "upstream", "service",
-        (("65", 1.0),), "芯软",
-        "集成电路设计软件(EDA)开发、半导体IP授权及技术服务",
-        1.5, 1.0, 3.0, 6.0, 100.0, 0.2, 0.002, 0.01, 0.12,
-    ),
-    ChainNode(
-        "semi_materials", IC, "半导体材料", "Semiconductor materials", "upstream", "material",
-        (("39", 0.7), ("26", 0.3)), "电子材料",
-        "硅片、光刻胶、电子特种气体、湿电子化学品等半导体材料的研发和生产",
-        3.0, 2.0, 2.0, 15.0, 150.0, 0.06, 0.03, 0.25, 0.1,
-    ),
-    ChainNode(
-        "semi_equipment", IC, "半导体设备", "Semiconductor equipment", "upstream", "equipment",
-        (("35", 1.0),), "半导体装备",
-        "半导体专用设备、刻蚀及薄膜沉积设备的研发、制造和销售",
-        3.0, 2.0, 2.5, 15.0, 130.0, 0.12, 0.01, 0.2, 0.1,
-    ),
-    ChainNode(
-        "ic_design", IC, "芯片设计", "IC design", "midstream", "component",
-        (("65", 1.0),), "微电子",
-        "集成电路芯片设计、软件开发及技术服务",
-        8.0, 3.0, 0.8, 8.0, 120.0, 0.18, 0.002, 0.01, 0.12,
-    ),
-    ChainNode(
-        "wafer_fab", IC, "晶圆制造", "Wafer fabrication", "midstream", "component",
-        (("39", 1.0),), "集成电路",
-        "集成电路晶圆制造及代工服务",
-        0.0, 2.0, 0.8, 200.0, 150.0, 0.08, 0.06, 0.2, 0.08,
-    ),
-    ChainNode(
-        "packaging_testing", IC, "封装测试", "Packaging and testing", "midstream", "component",
-        (("39", 1.0),), "封测",
-        "集成电路封装、测试服务及先进封装技术开发",
-        0.0, 2.0, 0.5, 50.0, 70.0, 0.04, 0.02, 0.15, 0.08,
-    ),
-    ChainNode(
-        "components", IC, "电子元器件", "Electronic components", "midstream", "component",
-        (("39", 1.0),), "电子",
-        "电阻、电容、电感、连接器等电子元器件的研发、生产和销售",
-        12.0, 4.0, 1.0, 12.0, 80.0, 0.04, 0.015, 0.15, 0.06,
-    ),
-    ChainNode(
-        "pcb", IC, "印制电路板", "Printed circuit boards", "midstream", "component",
-        (("39", 1.0),), "电路",
-        "印制电路板(PCB)及柔性电路板的研发、生产和销售",
-        5.0, 3.0, 0.5, 25.0, 90.0, 0.035, 0.02, 0.2, 0.05,
-    ),
-    ChainNode(
-        "display", IC, "显示面板", "Display panels", "midstream", "component",
-        (("39", 1.0),), "光电显示",
-        "液晶及OLED显示面板、显示模组的研发、生产和销售",
-        2.0, 2.0, 0.6, 120.0, 160.0, 0.05, 0.03, 0.25, 0.02,
-    ),
-    ChainNode(
-        "devices", IC, "智能终端", "Smart devices", "downstream", "application",
-        (("39", 1.0),), "智联",
-        "智能终端、通信设备及消费电子产品的研发、生产和销售",
-        10.0, 3.0, 0.6, 25.0, 150.0, 0.05, 0.01, 0.15, 0.04,
-    ),
-)
-# fmt: on
+    @functools.cached_property
+    def _index(self) -> dict[str, int]:
+        return {n.node_id: i for i, n in enumerate(self.nodes)}
 
-_INDEX = {n.node_id: i for i, n in enumerate(NODES)}
+    @property
+    def n_nodes(self) -> int:
+        """Number of demo nodes."""
+        return len(self.nodes)
+
+    def index(self, node_id: str) -> int:
+        """Position of ``node_id`` in :attr:`nodes`."""
+        return self._index[node_id]
+
+    def indices(self, node_ids: tuple[str, ...]) -> list[int]:
+        """Positions of several nodes."""
+        return [self.index(n) for n in node_ids]
+
+    def params(self, name: str) -> np.ndarray:
+        """The numeric attribute ``name`` of every node as a float64 array."""
+        return np.array([getattr(n, name) for n in self.nodes], dtype=np.float64)
+
+    def column(self, name: str) -> np.ndarray:
+        """The text attribute ``name`` of every node as an object array."""
+        return np.array([getattr(n, name) for n in self.nodes], dtype=object)
+
+    @functools.cached_property
+    def edge_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Supplier node index, customer node index and weight of every edge."""
+        sup = np.array([self.index(s) for s, _, _ in self.edges], dtype=np.int64)
+        cus = np.array([self.index(c) for _, c, _ in self.edges], dtype=np.int64)
+        w = np.array([w for _, _, w in self.edges], dtype=np.float64)
+        return sup, cus, w
+
+    def country_mix(self) -> np.ndarray:
+        """Probabilities of each foreign country per node, shape (n_nodes, 4)."""
+        return np.array([_COUNTRY_MIX.get(n.node_id, _DEFAULT_MIX) for n in self.nodes], dtype=np.float64)
+
+    def document(self) -> list[dict[str, object]]:
+        """The chains as plain data (for the manifest): per template its nodes and the weighted edges."""
+        out: list[dict[str, object]] = []
+        for t in self.templates:
+            ids = {n.id for n in t.nodes}
+            nodes = []
+            for n in t.nodes:
+                demo = self.nodes[self.index(n.id)]
+                nodes.append(
+                    {
+                        "node_id": n.id,
+                        "name_zh": n.name_zh,
+                        "name_en": n.name_en,
+                        "stage": n.stage,
+                        "kind": n.kind,
+                        "industry_codes": list(n.codes.get(SCHEME, ())),
+                        "firm_industry_code": demo.industry_code,
+                        "firm_chain_id": demo.chain_id,
+                        "keywords_zh": list(demo.name_words),
+                    }
+                )
+            edges = [{"supplier": s, "customer": c, "weight": w} for s, c, w in self.edges if s in ids and c in ids]
+            out.append(
+                {
+                    "chain_id": t.id,
+                    "version": t.version,
+                    "name_zh": t.name_zh,
+                    "name_en": t.name_en,
+                    "nodes": nodes,
+                    "edges": edges,
+                }
+            )
+        return out
 
 
-def node_index(node_id: str) -> int:
-    """Return the position of ``node_id`` in :data:`NODES`."""
-    return _INDEX[node_id]
+def _node(node: TemplateNode, chain_id: str, words: tuple[tuple[str, ...], tuple[str, ...]]) -> DemoNode:
+    codes = node.codes.get(SCHEME, ())
+    divisions = {d[0]: d for d in DIVISIONS}
+    if not codes or codes[0][:2] not in divisions:
+        raise DemoLayoutError(
+            f"chain node {chain_id}/{node.id} needs a first {SCHEME} code whose division the demo statistics "
+            f"cover ({', '.join(divisions)}); it has {list(codes)}"
+        )
+    weight, scale, productivity, rd, energy, land, _ = _KIND[node.kind]
+    focus, other, foreign = _PROFILES[_PROFILE.get(node.id, "present")]
+    return DemoNode(
+        node_id=node.id,
+        chain_id=chain_id,
+        name_zh=node.name_zh,
+        name_en=node.name_en,
+        stage=node.stage,
+        kind=node.kind,
+        industry_code=codes[0],
+        division=codes[0][:2],
+        name_words=words[0],
+        scope_words=words[1],
+        w_focus=weight * focus,
+        w_other=weight * other,
+        w_foreign=weight * foreign * (2.0 if node.barrier >= 5 else 1.0),
+        scale=scale,
+        productivity=productivity * (0.8 + 0.15 * node.value_added),
+        rd=rd * (0.4 + 0.2 * node.barrier),
+        energy=energy,
+        land=land,
+        growth=_GROWTH.get(chain_id, _DEFAULT_GROWTH),
+    )
 
 
-EDGES: tuple[tuple[str, str, float], ...] = (
-    ("lithium_resources", "cathode", 0.45),
-    ("recycling", "cathode", 0.15),
-    ("lithium_resources", "electrolyte", 0.40),
-    ("cathode", "cell", 0.40),
-    ("anode", "cell", 0.15),
-    ("electrolyte", "cell", 0.10),
-    ("separator", "cell", 0.10),
-    ("battery_equipment", "cell", 0.10),
-    ("cell", "pack", 0.70),
-    ("battery_equipment", "pack", 0.05),
-    ("ic_design", "pack", 0.10),
-    ("pack", "energy_storage", 0.60),
-    ("cell", "energy_storage", 0.15),
-    ("pack", "nev", 0.35),
-    ("ic_design", "nev", 0.08),
-    ("components", "nev", 0.07),
-    ("eda_ip", "ic_design", 0.10),
-    ("wafer_fab", "ic_design", 0.45),
-    ("packaging_testing", "ic_design", 0.15),
-    ("semi_materials", "wafer_fab", 0.20),
-    ("semi_equipment", "wafer_fab", 0.35),
-    ("semi_materials", "packaging_testing", 0.15),
-    ("semi_equipment", "packaging_testing", 0.25),
-    ("semi_materials", "components", 0.20),
-    ("components", "pcb", 0.25),
-    ("ic_design", "devices", 0.30),
-    ("components", "devices", 0.15),
-    ("pcb", "devices", 0.10),
-    ("display", "devices", 0.15),
-)
-"""Supplier node -> customer node, with the share of the customer's purchases on that edge."""
+@functools.cache
+def layout() -> ChainLayout:
+    """The demo chains, built once per process from the shipped templates.
 
-MISSING: tuple[str, ...] = ("lithium_resources", "wafer_fab")
-"""Nodes with no firm in the focus province (demand met from other provinces and abroad)."""
-
-SOLE_SOURCE: tuple[str, ...] = ("separator", "packaging_testing")
-"""Nodes with exactly one firm in the focus province, the only supplier of local customers."""
-
-FOREIGN_DEPENDENT: tuple[str, ...] = ("eda_ip",)
-"""Nodes whose purchases by focus-province customers come mostly (> 80 % of value) from abroad."""
-
-FOREIGN_COUNTRIES: tuple[str, ...] = ("JP", "KR", "DE", "US")
-
-# Country mix of foreign firms per node (JP, KR, DE, US); nodes not listed use _DEFAULT_MIX.
-_DEFAULT_MIX = (0.35, 0.25, 0.20, 0.20)
-_COUNTRY_MIX = {
-    "eda_ip": (0.05, 0.0, 0.05, 0.90),
-    "semi_equipment": (0.40, 0.05, 0.15, 0.40),
-    "semi_materials": (0.55, 0.15, 0.15, 0.15),
-    "separator": (0.70, 0.30, 0.0, 0.0),
-    "battery_equipment": (0.40, 0.20, 0.40, 0.0),
-    "display": (0.30, 0.70, 0.0, 0.0),
-}
-
-
-def country_mix() -> np.ndarray:
-    """Return the probabilities of each foreign country per node, shape (n_nodes, 4)."""
-    return np.array([_COUNTRY_MIX.get(n.node_id, _DEFAULT_MIX) for n in NODES], dtype=np.float64)
-
-
-def node_params(name: str) -> np.ndarray:
-    """Return the numeric attribute ``name`` of every node as a float64 array."""
-    return np.array([getattr(n, name) for n in NODES], dtype=np.float64)
-
-
-def edge_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return supplier node index, customer node index and weight of every edge."""
-    sup = np.array([node_index(s) for s, _, _ in EDGES], dtype=np.int64)
-    cus = np.array([node_index(c) for _, c, _ in EDGES], dtype=np.int64)
-    w = np.array([w for _, _, w in EDGES], dtype=np.float64)
-    return sup, cus, w
-
-
-def chains_document() -> list[dict[str, object]]:
-    """Return the demo chains as plain data (for the manifest): nodes and edges per chain."""
-    out: list[dict[str, object]] = []
-    for chain_id, (name_zh, name_en) in CHAINS.items():
-        nodes = [
-            {
-                "node_id": n.node_id,
-                "name_zh": n.name_zh,
-                "name_en": n.name_en,
-                "stage": n.stage,
-                "kind": n.kind,
-                "industry_codes": [c for c, _ in n.divisions],
-                "keywords_zh": [n.name_zh, n.word],
-            }
-            for n in NODES
-            if n.chain_id == chain_id
-        ]
-        ids = {n["node_id"] for n in nodes}
-        edges = [{"supplier": s, "customer": c, "weight": w} for s, c, w in EDGES if c in ids or s in ids]
-        out.append({"chain_id": chain_id, "name_zh": name_zh, "name_en": name_en, "nodes": nodes, "edges": edges})
-    return out
+    Raises
+    ------
+    DemoLayoutError
+        If a template is missing, a planted node is not in the templates, or a node lacks a
+        usable GB/T 4754 code.
+    """
+    found = builtin_templates()
+    absent = [c for c in CHAIN_IDS if c not in found]
+    if absent:
+        raise DemoLayoutError(f"the demo needs the chain templates {absent}; shipped: {sorted(found)}")
+    templates = tuple(found[c] for c in CHAIN_IDS)
+    home: dict[str, str] = {}
+    first: dict[str, TemplateNode] = {}
+    for t in templates:
+        for n in t.nodes:
+            home.setdefault(n.id, _HOME.get(n.id, t.id))
+            first.setdefault(n.id, n)
+    planted = [n for n in (*MISSING, *SOLE_SOURCE, *FOREIGN_DEPENDENT) if n not in first]
+    if planted:
+        raise DemoLayoutError(f"planted demo nodes {planted} are not in the templates {list(CHAIN_IDS)}")
+    words = usable_keywords(templates, home)
+    nodes = []
+    for node_id, chain_id in home.items():
+        node = next(n for t in templates if t.id == chain_id for n in t.nodes if n.id == node_id)
+        nodes.append(_node(node, chain_id, words[node_id]))
+    edges: dict[tuple[str, str], float] = {}
+    for t in templates:
+        for e in t.edges:
+            supplier = first[e.supplier]
+            # A supplier's share of its customers' purchases: its value added, less for equipment and services.
+            edges.setdefault((e.supplier, e.customer), round(supplier.value_added * _KIND[supplier.kind][6], 4))
+    if len(nodes) >= 100:  # external supplier ids carry the node number in two digits
+        raise DemoLayoutError(f"the demo supports at most 99 chain nodes; the templates have {len(nodes)}")
+    return ChainLayout(templates, tuple(nodes), tuple((s, c, w) for (s, c), w in edges.items()))

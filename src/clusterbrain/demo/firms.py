@@ -17,7 +17,7 @@ import pyarrow as pa
 from clusterbrain.demo._arrow import arrow_schema, table_from_columns
 from clusterbrain.demo._firmcore import FOCUS, FOREIGN, FirmCore
 from clusterbrain.demo._names import TAGS, firm_ids, firm_names, scopes, tag_strings
-from clusterbrain.demo.chains import FOREIGN_COUNTRIES, NODES, node_params
+from clusterbrain.demo.chains import FOREIGN_COUNTRIES, layout
 from clusterbrain.demo.geography import Geography
 from clusterbrain.demo.industry import DIVISIONS, SCHEME
 
@@ -73,6 +73,7 @@ def _measures(
     rng: np.random.Generator, node: np.ndarray, emp: np.ndarray, va_ratio: np.ndarray
 ) -> dict[str, np.ndarray]:
     n = len(node)
+    node_params = layout().params
     # Labour productivity rises with size (small workshops sell less per head), within bounds.
     size_effect = np.clip((emp / 100.0) ** 0.15, 0.6, 1.3)
     revenue = emp * node_params("productivity")[node] * size_effect * _lognormal(rng, 0.45, n)
@@ -143,12 +144,10 @@ def firm_chunk(
     emp = core.employees[idx].astype(np.float64)
     n = len(idx)
 
-    # Industry: one of the node's divisions.
+    # Industry: the node's GB/T 4754 class; the value-added ratio is its division's.
+    chains = layout()
     div_codes = [d[0] for d in DIVISIONS]
-    first = np.array([div_codes.index(x.divisions[0][0]) for x in NODES])
-    second = np.array([div_codes.index(x.divisions[-1][0]) for x in NODES])
-    p_first = np.array([x.divisions[0][1] for x in NODES])
-    division = np.where(rng.random(n) < p_first[node], first[node], second[node])
+    division = np.array([div_codes.index(x.division) for x in chains.nodes])[node]
     va_ratio = np.array([d[5] for d in DIVISIONS])[division]
 
     values = _measures(rng, node, emp, va_ratio)
@@ -169,7 +168,7 @@ def firm_chunk(
             "name": firm_names(rng, node, emp, country),
             "region_id": region,
             "scheme": np.full(n, SCHEME, dtype=object),
-            "industry_code": np.array(div_codes, dtype=object)[division],
+            "industry_code": chains.column("industry_code")[node],
             "founded": core.founded[idx].astype(np.int32),
             **values,
             "lat": pa.array(lat, pa.float64(), from_pandas=True),
@@ -179,8 +178,7 @@ def firm_chunk(
             "business_scope": scopes(rng, node),
         },
     )
-    node_ids = np.array([x.node_id for x in NODES], dtype=object)
-    chain_ids = np.array([x.chain_id for x in NODES], dtype=object)
+    node_ids, chain_ids = chains.column("node_id"), chains.column("chain_id")
     firm_nodes = pa.table([ids, pa.array(chain_ids[node]), pa.array(node_ids[node])], schema=FIRM_NODE_SCHEMA)
 
     local = cat == FOCUS
@@ -201,7 +199,7 @@ def _panel(
 ) -> dict[str, np.ndarray]:
     """Back-cast the last-year values over ``years`` (firm-major rows, years ascending)."""
     n, n_y = len(node), len(years)
-    growth = node_params("growth")[node] + rng.normal(0.0, 0.12, n)
+    growth = layout().params("growth")[node] + rng.normal(0.0, 0.12, n)
     lag = years[-1] - np.array(years, dtype=np.float64)
     noise = rng.normal(0.0, 0.05, (n, n_y)) * (lag > 0)
     f_rev = np.exp(-growth[:, None] * lag[None, :] + noise)

@@ -11,7 +11,7 @@ from clusterbrain import __version__
 from clusterbrain.demo._arrow import ParquetSink, write_parquet
 from clusterbrain.demo._firmcore import FOCUS, FOREIGN, FirmCore, make_core
 from clusterbrain.demo._names import firm_ids
-from clusterbrain.demo.chains import FOREIGN_DEPENDENT, MISSING, NODES, SOLE_SOURCE, chains_document, node_index
+from clusterbrain.demo.chains import FOREIGN_DEPENDENT, MISSING, SOLE_SOURCE, layout
 from clusterbrain.demo.extras import make_institutions, make_kpi_targets, make_policies, make_projects
 from clusterbrain.demo.firms import FIRM_NODE_SCHEMA, FirmTotals, firm_chunk, firm_schema, firm_years_schema
 from clusterbrain.demo.geography import FOCUS_CITY_ID, FOCUS_ID, Geography, make_geography
@@ -102,7 +102,8 @@ def generate(
         Directory to write into (created if needed; existing demo files are overwritten).
     n_firms : int, default 20_000
         Number of firms (at least 500). About 92 % are in the focus province, 5 % in other
-        provinces and 3 % abroad.
+        provinces and 3 % abroad. Each sits on one node of the shipped chain templates
+        ``lithium_ion_battery`` or ``integrated_circuits`` (:mod:`clusterbrain.demo.chains`).
     n_links : int or None, default None
         Number of rows of ``links`` (one row per supplier, customer, year and product);
         ``None`` means ``5 * n_firms``. Reached exactly unless the customers cannot carry so
@@ -214,7 +215,7 @@ def generate(
         sha256={kind: file_sha256(paths[kind]) for kind in FILES},
         planted=_planted(core, geo, stats, link_totals),
         node_summary=_node_summary(core, link_totals),
-        chains=tuple(chains_document()),
+        chains=tuple(layout().document()),
     )
     (out_dir / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     return manifest
@@ -248,7 +249,7 @@ def _baselines(totals: FirmTotals, links: LinkTotals) -> dict[str, float]:
 
 
 def _local_firms(core: FirmCore) -> np.ndarray:
-    return np.bincount(core.node[core.category == FOCUS].astype(np.int64), minlength=len(NODES))
+    return np.bincount(core.node[core.category == FOCUS].astype(np.int64), minlength=layout().n_nodes)
 
 
 def _share(part: float, whole: float) -> float:
@@ -257,14 +258,14 @@ def _share(part: float, whole: float) -> float:
 
 def _planted(core: FirmCore, geo: Geography, stats: StatsResult, links: LinkTotals) -> PlantedTruth:
     local = _local_firms(core)
+    chains = layout()
+    index = chains.index
 
     def node(node_id: str, **evidence: float | int | str) -> PlantedNode:
-        x = NODES[node_index(node_id)]
-        return PlantedNode(
-            x.chain_id, x.node_id, x.name_zh, {"local_firms": int(local[node_index(node_id)]), **evidence}
-        )
+        x = chains.nodes[index(node_id)]
+        return PlantedNode(x.chain_id, x.node_id, x.name_zh, {"local_firms": int(local[index(node_id)]), **evidence})
 
-    missing = tuple(node(n, local_purchase_value=round(float(links.value[node_index(n)]), 1)) for n in MISSING)
+    missing = tuple(node(n, local_purchase_value=round(float(links.value[index(n)]), 1)) for n in MISSING)
     sole = []
     for n in SOLE_SOURCE:
         i = core.sole_source[n]
@@ -276,9 +277,9 @@ def _planted(core: FirmCore, geo: Geography, stats: StatsResult, links: LinkTota
     foreign = tuple(
         node(
             n,
-            foreign_value_share=_share(links.foreign[node_index(n)], links.value[node_index(n)]),
+            foreign_value_share=_share(links.foreign[index(n)], links.value[index(n)]),
             threshold=0.8,
-            foreign_firms=int(((core.node == node_index(n)) & (core.category == FOREIGN)).sum()),
+            foreign_firms=int(((core.node == index(n)) & (core.category == FOREIGN)).sum()),
         )
         for n in FOREIGN_DEPENDENT
     )
@@ -291,9 +292,11 @@ def _planted(core: FirmCore, geo: Geography, stats: StatsResult, links: LinkTota
 
 def _node_summary(core: FirmCore, links: LinkTotals) -> tuple[dict[str, float | int | str], ...]:
     local = _local_firms(core)
-    total = np.bincount(core.node.astype(np.int64), minlength=len(NODES))
+    chains = layout()
+    total = np.bincount(core.node.astype(np.int64), minlength=chains.n_nodes)
     return tuple(
         {
+            "chain_id": x.chain_id,
             "node_id": x.node_id,
             "firms": int(total[j]),
             "local_firms": int(local[j]),
@@ -301,5 +304,5 @@ def _node_summary(core: FirmCore, links: LinkTotals) -> tuple[dict[str, float | 
             "local_share": _share(links.local[j], links.value[j]),
             "foreign_share": _share(links.foreign[j], links.value[j]),
         }
-        for j, x in enumerate(NODES)
+        for j, x in enumerate(chains.nodes)
     )

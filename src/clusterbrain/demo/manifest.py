@@ -75,7 +75,11 @@ class DemoManifest:
     ``files`` maps a table kind to its file name in the output directory, ``rows`` and
     ``sha256`` give each file's row count and checksum. ``firm_nodes`` is not a workspace
     table: it records the chain node of every firm (the ground truth for chain mapping).
-    ``chains`` carries the demo chain templates (nodes and edges) the data was built on.
+    ``chains`` names the shipped chain templates the firms are placed on (id and version), with
+    their nodes, the GB/T 4754 class and chain of each node's firms, the keywords their names
+    and scopes use, and the edges with the purchase weights the links were drawn with.
+    ``node_summary`` gives per demo node (``chain_id``, ``node_id``) its firms, local firms and
+    the local customers' purchases of its product.
     """
 
     notice: str

@@ -20,22 +20,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from clusterbrain.demo._arrow import arrow_schema, table_from_columns
-from clusterbrain.demo._firmcore import FOCUS, FOREIGN, FirmCore
+from clusterbrain.demo._firmcore import FOCUS, FOREIGN, OTHER, FirmCore
 from clusterbrain.demo._names import external_ids, external_per_node, firm_ids
-from clusterbrain.demo.chains import (
-    FOREIGN_DEPENDENT,
-    MISSING,
-    NODES,
-    SOLE_SOURCE,
-    edge_arrays,
-    node_index,
-    node_params,
-)
+from clusterbrain.demo.chains import FOREIGN_DEPENDENT, MISSING, SOLE_SOURCE, layout
 
 __all__ = ["LinkPlan", "LinkTotals", "link_chunk", "links_schema", "plan_links"]
 
-_DEFAULT_CLASS = (0.55, 0.33, 0.12)  # same province, other province, abroad
-_HIGH_TECH_CLASS = (0.40, 0.35, 0.25)
+_DEFAULT_CLASS = (0.60, 0.32, 0.08)  # same province, other province, abroad
+_HIGH_TECH_CLASS = (0.45, 0.37, 0.18)
 _NONLOCAL_CLASS = (0.60, 0.30, 0.10)
 _OVERSAMPLE = (1.3, 2.0, 4.0)  # draws tried in turn until a chunk can reach its row target
 _EXTERNAL_SHARE = 0.005
@@ -49,22 +41,29 @@ def links_schema() -> pa.Schema:
 
 
 def _class_table() -> np.ndarray:
-    """Probability of each supplier class, shape (2 customer kinds: local/not, n_nodes, 3)."""
-    n = len(NODES)
-    table = np.empty((2, n, 3))
+    """Probability of each supplier class, shape (2 customer kinds: local/not, n_nodes, 3).
+
+    High-barrier upstream nodes (barrier 5: lithography, photoresist, EDA …) are bought
+    abroad more often than the rest; the planted nodes have their own rows.
+    """
+    chains = layout()
+    table = np.empty((2, chains.n_nodes, 3))
     table[0, :] = _DEFAULT_CLASS
     table[1, :] = _NONLOCAL_CLASS
-    for node_id in ("semi_materials", "semi_equipment"):
-        table[0, node_index(node_id)] = _HIGH_TECH_CLASS
-    for node_id in MISSING:
-        table[0, node_index(node_id)] = (0.0, 0.8, 0.2)
-        table[1, node_index(node_id)] = (0.0, 0.85, 0.15)
-    for node_id in SOLE_SOURCE:
-        table[0, node_index(node_id)] = (1.0, 0.0, 0.0)
-    for node_id in FOREIGN_DEPENDENT:
-        table[0, node_index(node_id)] = (0.04, 0.06, 0.90)
-        table[1, node_index(node_id)] = (0.10, 0.10, 0.80)
+    table[0, chains.indices(_high_tech_nodes())] = _HIGH_TECH_CLASS
+    for j in chains.indices(MISSING):
+        table[0, j] = (0.0, 0.8, 0.2)
+        table[1, j] = (0.0, 0.85, 0.15)
+    for j in chains.indices(SOLE_SOURCE):
+        table[0, j] = (1.0, 0.0, 0.0)
+    for j in chains.indices(FOREIGN_DEPENDENT):
+        table[0, j] = (0.04, 0.06, 0.90)
+        table[1, j] = (0.10, 0.10, 0.80)
     return np.cumsum(table, axis=2)
+
+
+def _high_tech_nodes() -> tuple[str, ...]:
+    return tuple(n.id for t in layout().templates for n in t.nodes if n.barrier >= 5 and n.stage == "upstream")
 
 
 @dataclass(frozen=True)
@@ -84,9 +83,9 @@ class LinkPlan:
 class LinkTotals:
     """Purchases of focus-province customers by product node (all years and last year)."""
 
-    value: np.ndarray = field(default_factory=lambda: np.zeros(len(NODES)))
-    foreign: np.ndarray = field(default_factory=lambda: np.zeros(len(NODES)))
-    local: np.ndarray = field(default_factory=lambda: np.zeros(len(NODES)))
+    value: np.ndarray = field(default_factory=lambda: np.zeros(layout().n_nodes))
+    foreign: np.ndarray = field(default_factory=lambda: np.zeros(layout().n_nodes))
+    local: np.ndarray = field(default_factory=lambda: np.zeros(layout().n_nodes))
     last_value: float = 0.0
     last_local: float = 0.0
     sole_suppliers: dict[str, set[int]] = field(default_factory=dict)
@@ -96,21 +95,21 @@ class LinkTotals:
 
 def _customer_weight(core: FirmCore, start: int, stop: int, last_year: int) -> np.ndarray:
     """Weight of firms ``start:stop`` as customers: sqrt(employees), 0 if they buy nothing."""
-    has_in = np.zeros(len(NODES), dtype=bool)
-    has_in[edge_arrays()[1]] = True
+    has_in = np.zeros(layout().n_nodes, dtype=bool)
+    has_in[layout().edge_arrays[1]] = True
     buys = has_in[core.node[start:stop]] & (core.founded[start:stop] <= last_year)
     return np.where(buys, np.sqrt(core.employees[start:stop].astype(np.float64)), 0.0)
 
 
 def plan_links(core: FirmCore, years: tuple[int, ...], n_links: int, customers_per_chunk: int) -> LinkPlan:
     """Build the supplier pools and split ``n_links`` rows over chunks of customers."""
-    n_nodes = len(NODES)
+    n_nodes = layout().n_nodes
     key = core.node.astype(np.int16) * 3 + core.category
     order = np.argsort(key, kind="stable").astype(np.int32)
     bounds = np.searchsorted(key[order], np.arange(n_nodes * 3 + 1))
     del key
     cum_weight = np.cumsum(core.employees[order].astype(np.float64) ** 0.8)
-    _, cus, w = edge_arrays()
+    _, cus, w = layout().edge_arrays
     max_in = max(int((cus == j).sum()) for j in range(n_nodes))
     in_edges = np.full((n_nodes, max(1, max_in)), -1, dtype=np.int64)
     in_cum = np.ones((n_nodes, max(1, max_in)))
@@ -142,6 +141,21 @@ def _pick(plan: LinkPlan, rng: np.random.Generator, pool: np.ndarray) -> tuple[n
     return plan.order[np.minimum(pos, len(plan.order) - 1)], empty
 
 
+def _available_class(plan: LinkPlan, node: np.ndarray, klass: np.ndarray) -> np.ndarray:
+    """The drawn supplier class, or where the node has no firm of it, the first that has one.
+
+    Fallback order: other provinces, the focus province, abroad. A small data set spreads its
+    few firms elsewhere thinly over the chain nodes; without the fallback most of their
+    purchases would go to suppliers outside the data. Planted nodes keep their classes (the
+    pools they draw from are never empty).
+    """
+    sizes = np.diff(plan.bounds).reshape(-1, 3)
+    order = np.array([[c, *(k for k in (OTHER, FOCUS, FOREIGN) if k != c)] for c in (FOCUS, OTHER, FOREIGN)])
+    candidates = order[klass]
+    has = sizes[node[:, None], candidates] > 0
+    return np.where(has.any(axis=1), candidates[np.arange(len(klass)), has.argmax(axis=1)], klass)
+
+
 def _relationships(
     plan: LinkPlan,
     core: FirmCore,
@@ -158,17 +172,19 @@ def _relationships(
     c_node = core.node[cust].astype(np.int64)
     edge_pos = (rng.random(len(cust))[:, None] > plan.in_cum[c_node]).sum(axis=1)
     edge = plan.in_edges[c_node, np.minimum(edge_pos, plan.in_edges.shape[1] - 1)]
-    s_node = edge_arrays()[0][edge]
+    chains = layout()
+    s_node = chains.edge_arrays[0][edge]
     local_c = (core.category[cust] == FOCUS).astype(np.int64)
     klass = (rng.random(len(cust))[:, None] > plan.class_cum[1 - local_c, s_node, :2]).sum(axis=1)
+    klass = _available_class(plan, s_node, klass)
     supplier, empty = _pick(plan, rng, s_node * 3 + klass)
-    planted = np.isin(s_node, [node_index(x) for x in (*SOLE_SOURCE, *FOREIGN_DEPENDENT)])
+    planted = np.isin(s_node, chains.indices((*SOLE_SOURCE, *FOREIGN_DEPENDENT)))
     external = empty | (~planted & (rng.random(len(cust)) < _EXTERNAL_SHARE))
     n_ext = external_per_node()
     s_code = np.where(external, core.n + s_node * n_ext + rng.integers(0, n_ext, len(cust)), supplier)
 
     # One relationship per (customer, supplier): np.unique also sorts them by customer, supplier.
-    _, first = np.unique(cust.astype(np.int64) * (core.n + len(NODES) * n_ext) + s_code, return_index=True)
+    _, first = np.unique(cust.astype(np.int64) * (core.n + chains.n_nodes * n_ext) + s_code, return_index=True)
     out = {
         "cust": cust[first],
         "s_code": s_code[first],
@@ -250,18 +266,19 @@ def link_chunk(
     )
     m = len(cust)
     n_ext = external_per_node()
-    edge_w = edge_arrays()[2]
+    chains = layout()
+    edge_w = chains.edge_arrays[2]
 
     # Expand to one row per year.
     rel = np.repeat(np.arange(m), rows)
     offset = np.arange(len(rel)) - np.repeat(np.cumsum(rows) - rows, rows)
     year_idx = begin[rel] + offset
     share = edge_w[edge] / _in_weight()[core.node[cust]]
-    inputs = core.employees[cust] * node_params("productivity")[core.node[cust]] * 0.55
+    inputs = core.employees[cust] * chains.params("productivity")[core.node[cust]] * 0.55
     base = inputs * share / np.maximum(1.0, k_of * share) * np.exp(rng.normal(-0.18, 0.6, m))
-    fd = np.isin(s_node, [node_index(x) for x in FOREIGN_DEPENDENT]) & (local_c == 1) & (klass != FOREIGN)
+    fd = np.isin(s_node, chains.indices(FOREIGN_DEPENDENT)) & (local_c == 1) & (klass != FOREIGN)
     base = np.where(fd, base * _DOMESTIC_FD_SCALE, base)
-    growth = node_params("growth")[core.node[cust]]
+    growth = chains.params("growth")[core.node[cust]]
     lag = years[-1] - np.array(years)[year_idx]
     value = np.maximum(0.1, np.round(base[rel] * np.exp(-growth[rel] * lag + rng.normal(0, 0.08, len(rel))), 1))
 
@@ -276,7 +293,7 @@ def link_chunk(
             "customer_id": firm_ids(core.county[cust], cust, county_ids).take(pa.array(rel)),
             "year": np.array(years, dtype=np.int32)[year_idx],
             "value": value,
-            "product": np.array([x.node_id for x in NODES], dtype=object)[s_node[rel]],
+            "product": chains.column("node_id")[s_node[rel]],
             "supplier_external": external[rel],
         },
     )
@@ -284,8 +301,8 @@ def link_chunk(
 
 
 def _in_weight() -> np.ndarray:
-    _, cus, w = edge_arrays()
-    return np.maximum(np.bincount(cus, weights=w, minlength=len(NODES)), 1e-12)
+    _, cus, w = layout().edge_arrays
+    return np.maximum(np.bincount(cus, weights=w, minlength=layout().n_nodes), 1e-12)
 
 
 def _account(
@@ -304,7 +321,7 @@ def _account(
     """Add this chunk's purchases by focus-province customers to ``totals``."""
     local_row = local_c[rel] == 1
     node_row = s_node[rel]
-    n = len(NODES)
+    n = layout().n_nodes
     foreign_sup = ~external & (core.category[supplier] == FOREIGN)
     local_sup = ~external & (core.category[supplier] == FOCUS)
     totals.value += np.bincount(node_row[local_row], weights=value[local_row], minlength=n)
@@ -317,7 +334,7 @@ def _account(
     totals.last_local += float(value[last & local_sup[rel]].sum())
     totals.external_rows += int(external[rel].sum())
     for node_id in SOLE_SOURCE:
-        sel = (local_c == 1) & (s_node == node_index(node_id))
+        sel = (local_c == 1) & (s_node == layout().index(node_id))
         sups = np.where(external[sel], -1, supplier[sel])
         totals.sole_suppliers.setdefault(node_id, set()).update(int(s) for s in np.unique(sups))
         totals.sole_customers[node_id] = totals.sole_customers.get(node_id, 0) + len(np.unique(cust[sel]))
