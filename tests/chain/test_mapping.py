@@ -146,7 +146,7 @@ def test_tags_count_as_scope_and_say_so() -> None:
 
 
 def test_exact_industry_code_gives_0_45() -> None:
-    result = map_firms(firms({"scheme": GBT, "industry_code": "2922"}), TEMPLATE)
+    result = map_firms(firms({"scheme": GBT, "industry_code": "2922"}), TEMPLATE, min_confidence=0.4)
     row = only(result)
     assert (row["node_id"], row["method"]) == ("separator", "code")
     assert row["confidence"] == pytest.approx(0.45)
@@ -157,6 +157,7 @@ def test_codes_match_within_their_scheme_only() -> None:
     result = map_firms(
         firms({"scheme": "naics2022", "industry_code": "335910"}, {"scheme": "naics2022", "industry_code": "2922"}),
         TEMPLATE,
+        min_confidence=0.4,
     )
     assert only(result)["node_id"] == "cell"
     assert result.unmapped["firm_id"].tolist() == ["F2"]
@@ -389,6 +390,12 @@ def test_unmapped_firms_are_listed_with_their_best_guess() -> None:
     assert unmapped["name"].tolist() == ["示例甲", "示例无关"]
 
 
+def test_a_code_alone_is_not_enough_by_default() -> None:
+    result = map_firms(firms({"scheme": GBT, "industry_code": "2922"}), TEMPLATE)
+    assert result.assignments.empty
+    assert result.unmapped[["best_node", "best_confidence"]].iloc[0].tolist() == ["separator", pytest.approx(0.45)]
+
+
 def test_min_confidence_1_keeps_only_overrides() -> None:
     overrides = pd.DataFrame({"firm_id": ["F2"], "node_id": ["cell"]})
     result = map_firms(firms({"name": "示例隔膜"}, {}), TEMPLATE, overrides=overrides, min_confidence=1.0)
@@ -439,7 +446,7 @@ def test_output_columns_and_summary() -> None:
     result = map_firms(firms(*rows), TEMPLATE, links=links, overrides=overrides)
     assert result.assignments.columns.tolist() == ["firm_id", "chain_id", "node_id", "confidence", "method", "reason"]
     assert result.candidates.columns.tolist() == ["firm_id", "node_id", "confidence", "method", "reasons"]
-    assert (result.chain_id, result.min_confidence) == ("mini_battery", 0.3)
+    assert (result.chain_id, result.min_confidence) == ("mini_battery", 0.5)
     summary = result.summary()
     assert summary["node_id"].tolist() == [n.id for n in TEMPLATE.nodes]
     assert summary.columns.tolist() == ["node_id", "firms", *METHODS, "low_confidence"]

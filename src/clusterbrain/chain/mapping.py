@@ -109,7 +109,7 @@ def map_firms(
     *,
     links: pd.DataFrame | None = None,
     overrides: pd.DataFrame | None = None,
-    min_confidence: float = 0.3,
+    min_confidence: float = 0.5,
 ) -> FirmMapping:
     r"""Map each firm to the node of ``template`` that the evidence supports best.
 
@@ -151,8 +151,9 @@ def map_firms(
         Manual assignments, ``firm_id`` and ``node_id``; an empty or missing ``node_id`` puts
         the firm off this chain (listed in ``excluded``). Overrides of firms not in ``firms``
         are ignored.
-    min_confidence : float, default 0.3
-        Lowest combined confidence of a mapping, in (0, 1].
+    min_confidence : float, default 0.5
+        Lowest combined confidence of a mapping, in (0, 1]. The default needs more than an industry
+        code (0.45 alone): one code class often spans several nodes and chains.
 
     Returns
     -------

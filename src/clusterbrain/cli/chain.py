@@ -101,7 +101,7 @@ def map_(
     overrides: Annotated[
         Path | None, typer.Option("--overrides", help="CSV/XLSX of firm_id,node_id assignments that win.")
     ] = None,
-    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Lowest confidence kept.")] = 0.3,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Lowest confidence kept.")] = 0.5,
     out_dir: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write assignments.csv, unmapped.csv.")
     ] = None,

@@ -42,7 +42,7 @@ def map_chain_firms(
     chain_id: str,
     *,
     overrides: pd.DataFrame | None = None,
-    min_confidence: float = 0.3,
+    min_confidence: float = 0.5,
     save: bool = True,
 ) -> FirmMapping:
     """Map the workspace's firms to the nodes of a chain and (with ``save``) store the mapping in ``firm_nodes``."""

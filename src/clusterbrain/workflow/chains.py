@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -30,10 +31,19 @@ def known_codes(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, set[s
 
 
 def builtin_templates(known: Mapping[str, Collection[str]] | None = None) -> dict[str, ChainTemplate]:
-    """The templates shipped with clusterbrain, by chain id (checked against ``known`` codes)."""
-    known = known_codes() if known is None else known
+    """The templates shipped with clusterbrain, by chain id (checked against ``known`` codes).
+
+    Without ``known`` they are checked against the built-in code lists, once per process.
+    """
+    if known is None:
+        return dict(_checked_builtin())
     parsed = (parse_template(doc, source=name, known_codes=known) for name, doc in builtin_chain_documents().items())
     return {t.id: t for t in parsed}
+
+
+@functools.cache
+def _checked_builtin() -> dict[str, ChainTemplate]:
+    return builtin_templates(known_codes())
 
 
 def templates(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, ChainTemplate]:
