@@ -29,6 +29,7 @@ test: lint
 bench: setup
 	$(BIN)/python benchmarks/import.py
 	$(BIN)/python benchmarks/complexity.py
+	$(BIN)/python benchmarks/chain_mapping.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
