@@ -242,7 +242,22 @@ def run_case(
     repeat: int,
     pythons: dict[str, str],
 ) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="cb-bench-eci-"))
+    with tempfile.TemporaryDirectory(prefix="cb-bench-eci-") as name:
+        measure_case(Path(name), label, n_regions, n_industries, years, tools, timeout, repeat, pythons)
+
+
+def measure_case(
+    folder: Path,
+    label: str,
+    n_regions: int,
+    n_industries: int,
+    years: int,
+    tools: list[str],
+    timeout: float,
+    repeat: int,
+    pythons: dict[str, str],
+) -> None:
+    """Write the case's table to ``folder``, run every tool on it and print the table."""
     source = folder / "long.parquet"
     rows = write_case(source, n_regions, n_industries, years)
     print(

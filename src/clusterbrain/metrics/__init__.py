@@ -28,6 +28,7 @@ from clusterbrain.metrics.concentration import (
 from clusterbrain.metrics.dynamics import SpecializationChangesResult, specialization_changes
 from clusterbrain.metrics.fitness import FitnessResult, fitness_complexity
 from clusterbrain.metrics.opportunities import growth_opportunities
+from clusterbrain.metrics.pipeline import PipelineResult, complexity_pipeline
 from clusterbrain.metrics.relatedness import (
     complexity_outlook,
     complexity_outlook_gain,
@@ -55,6 +56,7 @@ __all__ = [
     "FitnessResult",
     "LQConfidence",
     "MoranResult",
+    "PipelineResult",
     "ReflectionsResult",
     "ShiftShareResult",
     "SpecializationChangesResult",
@@ -63,6 +65,7 @@ __all__ = [
     "cluster_strength",
     "colocation_relatedness",
     "complexity_outlook",
+    "complexity_pipeline",
     "complexity_outlook_gain",
     "density",
     "distance",
