@@ -27,6 +27,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: setup
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python benchmarks/import.py
 	$(BIN)/python benchmarks/complexity.py
 	$(BIN)/python benchmarks/chain_mapping.py
