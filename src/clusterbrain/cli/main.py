@@ -205,6 +205,9 @@ def demo(
     out.print(planted)
     out.print(f"workspace 工作空间: [bold]{summary.workspace}[/bold]  (built in {summary.seconds:.1f} s)")
     out.print(f"next: clusterbrain info -w {summary.workspace}")
+    out.print(
+        f"      clusterbrain chain gaps lithium_ion_battery -w {summary.workspace} --region {summary.focus_region_id}"
+    )
 
 
 def run() -> None:
