@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from clusterbrain._validation import check_option
+from clusterbrain._validation import check_option, check_scalar
 from clusterbrain.metrics.cluster_strength import cluster_strength
 from clusterbrain.metrics.colocation import colocation_relatedness
 from clusterbrain.metrics.complexity import economic_complexity
@@ -26,7 +26,7 @@ from clusterbrain.metrics.concentration import (
 )
 from clusterbrain.metrics.fitness import fitness_complexity
 from clusterbrain.metrics.relatedness import complexity_outlook, complexity_outlook_gain, density, proximity
-from clusterbrain.metrics.specialization import location_quotient, lq_confidence, presence
+from clusterbrain.metrics.specialization import location_quotient, lq_confidence
 
 __all__ = [
     "Tables",
@@ -34,6 +34,7 @@ __all__ = [
     "complexity_tables",
     "long_to_matrix",
     "present_matrix",
+    "rca_and_presence",
     "relatedness_tables",
     "specialization_tables",
     "stack_pairs",
@@ -88,7 +89,8 @@ def specialization_tables(
 
     def build(X: pd.DataFrame) -> Tables:
         ci = lq_confidence(X, level=level, min_count=min_count)
-        M = presence(X, threshold=threshold).astype(int)
+        check_scalar(threshold, "threshold", "specialization_tables", low=0, closed="neither")
+        M = (ci.lq >= threshold).astype(int)
         regions = pd.DataFrame(
             {
                 "region": X.index,
@@ -127,7 +129,7 @@ def complexity_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
     """ECI/PCI (eigenvector method) and fitness–complexity from the RCA ≥ ``threshold`` matrix."""
 
     def build(X: pd.DataFrame) -> Tables:
-        M = present_matrix(X, threshold)
+        rca, M = rca_and_presence(X, threshold)
         ec = economic_complexity(M)
         fc = fitness_complexity(M)
         regions = pd.DataFrame(
@@ -146,9 +148,7 @@ def complexity_tables(long: pd.DataFrame, *, threshold: float = 1.0) -> Tables:
                 "complexity_fc": np.asarray(fc.complexity),
             }
         )
-        pairs = stack_pairs(
-            {"value": X.loc[M.index, M.columns], "rca": location_quotient(X).loc[M.index, M.columns], "m": M}
-        )
+        pairs = stack_pairs({"value": X.loc[M.index, M.columns], "rca": rca, "m": M})
         return {"regions": regions, "industries": industries, "pairs": pairs}
 
     return _by_year(build, long)
@@ -167,7 +167,7 @@ def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0, relatednes
     check_option(relatedness, "relatedness", "relatedness_tables", RELATEDNESS)
 
     def build(X: pd.DataFrame) -> Tables:
-        M = present_matrix(X, threshold)
+        rca, M = rca_and_presence(X, threshold)
         ec = economic_complexity(M)
         if relatedness == "proximity":
             phi = proximity(M)
@@ -188,7 +188,7 @@ def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0, relatednes
         pairs = stack_pairs(
             {
                 "value": X.loc[M.index, M.columns],
-                "rca": location_quotient(X).loc[M.index, M.columns],
+                "rca": rca,
                 "m": M,
                 "density": dens,
                 "cog": complexity_outlook_gain(M, phi, ec.pci, density=dens),
@@ -205,10 +205,21 @@ def relatedness_tables(long: pd.DataFrame, *, threshold: float = 1.0, relatednes
     return _by_year(build, long)
 
 
+def rca_and_presence(X: pd.DataFrame, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """RCA (computed once) and the binary M = RCA ≥ threshold, without empty rows and columns of M.
+
+    Both are restricted to the regions and industries of M: ECI is undefined for the others.
+    """
+    check_scalar(threshold, "threshold", "rca_and_presence", low=0, closed="neither")
+    rca = location_quotient(X)
+    M = (rca >= threshold).astype(int)
+    keep_rows, keep_cols = M.sum(axis=1) > 0, M.sum(axis=0) > 0
+    return rca.loc[keep_rows, keep_cols], M.loc[keep_rows, keep_cols]
+
+
 def present_matrix(X: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """The binary matrix M without empty rows and columns (ECI is undefined for them)."""
-    M = presence(X, threshold=threshold).astype(int)
-    return M.loc[M.sum(axis=1) > 0, M.sum(axis=0) > 0]
+    return rca_and_presence(X, threshold)[1]
 
 
 def cluster_tables(employment: pd.DataFrame, establishments: pd.DataFrame, members: pd.DataFrame) -> Tables:
