@@ -1,0 +1,109 @@
+"""Findings and their evidence: the shape every workflow result uses to back a statement with numbers.
+
+A :class:`Finding` is one statement a planner reads (zh and en), with the :class:`Evidence`
+behind it: the metric, its value, the threshold or benchmark it was held against, the data
+source and the year. Every workflow step (diagnose, position, design, monitor, firm
+services) returns findings in this shape, so reports and the dashboard can trace each number.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Evidence", "Finding", "plain", "records"]
+
+
+def plain(value: Any) -> Any:
+    """Return ``value`` as plain JSON data: NumPy scalars unwrapped, NaN and NA as ``None``.
+
+    >>> plain(np.float64(1.5)), plain(float("nan")), plain((np.int64(2), None))
+    (1.5, None, [2, None])
+    """
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [plain(v) for v in value]
+    if hasattr(value, "to_dict") and callable(value.to_dict) and not isinstance(value, pd.DataFrame | pd.Series):
+        return plain(value.to_dict())
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the rows of ``table`` as plain JSON records."""
+    return [{str(k): plain(v) for k, v in row.items()} for row in table.to_dict("records")]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One number behind a finding.
+
+    ``metric`` names the quantity (a metric key such as ``location_quotient``), ``value`` is
+    what was measured, ``threshold`` the cut-off it was held against and ``benchmark`` the
+    comparison value (national share, peer median, target); ``source`` names the data
+    (workspace table or file) and ``year`` its year.
+    """
+
+    metric: str
+    value: Any
+    threshold: Any = None
+    benchmark: Any = None
+    source: str = ""
+    year: int | None = None
+    unit: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The evidence as plain JSON data."""
+        return {
+            "metric": self.metric,
+            "value": plain(self.value),
+            "threshold": plain(self.threshold),
+            "benchmark": plain(self.benchmark),
+            "source": self.source,
+            "year": plain(self.year),
+            "unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One statement of a workflow result, in Chinese and English, with its evidence.
+
+    ``kind`` groups findings (``strength``, ``shortcoming``, ``gap``, ``risk``, ``benchmark``,
+    ``classification`` …); ``severity`` orders them (0 = informative … 3 = critical).
+    ``data`` holds structured detail for reports and charts.
+    """
+
+    id: str
+    kind: str
+    text_zh: str
+    text_en: str
+    evidence: tuple[Evidence, ...] = ()
+    severity: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        """The statement in ``lang`` ("zh" or "en")."""
+        return self.text_zh if lang == "zh" else self.text_en
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as plain JSON data."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "severity": self.severity,
+            "text_zh": self.text_zh,
+            "text_en": self.text_en,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "data": plain(self.data),
+        }
