@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -14,12 +15,17 @@ from clusterbrain.store.headers import normalise_header
 from clusterbrain.store.readers import ROW, open_tabular
 
 __all__ = [
+    "firm_measures_frame",
     "firm_nodes_frame",
     "firms_frame",
+    "kpi_targets_frame",
+    "latest_data_year",
     "links_frame",
+    "purchases_by_year",
     "read_node_overrides",
     "region_and_descendants",
     "save_firm_nodes",
+    "stats_totals_frame",
 ]
 
 
@@ -126,3 +132,146 @@ def read_node_overrides(path: str | Path) -> pd.DataFrame:
             ]
         )
     return frame
+
+
+_FIRM_MEASURES = (
+    "employees, revenue, rd_expense, patents, invention_patents, exports, land_mu, tax, energy_tce, value_added"
+)
+
+
+def _firms_in(region_ids: Sequence[str], firm_ids: Sequence[str] | None) -> tuple[str, dict[str, object]]:
+    where = "region_id IN (SELECT unnest($regions))"
+    params: dict[str, object] = {"regions": list(region_ids)}
+    if firm_ids is not None:
+        where += " AND firm_id IN (SELECT unnest($ids))"
+        params["ids"] = list(firm_ids)
+    return where, params
+
+
+def firm_measures_frame(
+    con: duckdb.DuckDBPyConnection,
+    region_ids: Sequence[str],
+    *,
+    firm_ids: Sequence[str] | None = None,
+    panel: bool = True,
+) -> pd.DataFrame:
+    """Numeric columns and tags of the firms located in ``region_ids`` (optionally only ``firm_ids``).
+
+    With ``panel`` one row per firm and year from ``firm_years`` (the firm's ``tags`` from
+    ``firms``); without, one row per firm from ``firms`` and a null ``year``.
+    """
+    where, params = _firms_in(region_ids, firm_ids)
+    if panel:
+        query = (
+            f"SELECT y.firm_id, y.year, f.tags, {', '.join('y.' + c.strip() for c in _FIRM_MEASURES.split(','))} "
+            f"FROM firm_years y JOIN (SELECT firm_id, tags FROM firms WHERE {where}) f USING (firm_id)"
+        )
+    else:
+        query = f"SELECT firm_id, CAST(NULL AS INTEGER) AS year, tags, {_FIRM_MEASURES} FROM firms WHERE {where}"
+    return con.sql(query + " ORDER BY 1, 2", params=params).df()
+
+
+def purchases_by_year(
+    con: duckdb.DuckDBPyConnection, region_ids: Sequence[str], *, customer_ids: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """What the firms of ``region_ids`` (optionally only ``customer_ids``) bought per link year.
+
+    Columns ``year`` (null for links without a year), ``value`` (all purchases) and ``local``
+    (bought from a firm located in ``region_ids``, not flagged ``supplier_external``).
+    """
+    where, params = _firms_in(region_ids, customer_ids)
+    return con.sql(
+        f"""
+        WITH customers AS (SELECT firm_id FROM firms WHERE {where}),
+             local AS (SELECT firm_id FROM firms WHERE region_id IN (SELECT unnest($regions)))
+        SELECT l.year, sum(l.value) AS value,
+               coalesce(sum(l.value) FILTER (
+                   WHERE NOT coalesce(l.supplier_external, FALSE) AND l.supplier_id IN (SELECT firm_id FROM local)
+               ), 0) AS local
+        FROM links l WHERE l.customer_id IN (SELECT firm_id FROM customers) AND l.value IS NOT NULL
+        GROUP BY l.year ORDER BY l.year
+        """,
+        params=params,
+    ).df()
+
+
+def stats_totals_frame(con: duckdb.DuckDBPyConnection, region_id: str) -> pd.DataFrame:
+    """Yearly totals of the statistics of ``region_id`` and the regions below it, over all industries.
+
+    Nothing is added twice: a region's rows are left out in a year when a region above it
+    (up to ``region_id``) has statistics that year; within a region, the total code ``00``
+    is used when recorded, else every code of which no prefix is also recorded. The scheme
+    with the most rows is used. Columns ``year``, ``output``, ``value_added``, ``employment``,
+    ``establishments``, ``exports``.
+    """
+    return con.sql(
+        """
+        WITH RECURSIVE below(region_id, path) AS (
+            SELECT region_id, [region_id] FROM regions WHERE region_id = $root
+            UNION ALL
+            SELECT r.region_id, list_append(b.path, r.region_id) FROM regions r JOIN below b ON r.parent_id = b.region_id
+        ),
+        tree AS (SELECT region_id, unnest(path) AS ancestor_id FROM below),
+        s AS (
+            SELECT * FROM stats WHERE region_id IN (SELECT region_id FROM tree) AND industry_code <> '99'
+        ),
+        top AS (SELECT scheme FROM s GROUP BY scheme ORDER BY count(*) DESC, scheme LIMIT 1),
+        one AS (
+            SELECT s.*, bool_or(industry_code = '00') OVER (PARTITION BY year, region_id) AS has_total
+            FROM s JOIN top USING (scheme)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM tree t JOIN s a ON a.region_id = t.ancestor_id
+                WHERE t.region_id = s.region_id AND t.ancestor_id <> s.region_id AND a.year = s.year
+                  AND a.scheme = s.scheme)
+        ),
+        kept AS (
+            SELECT * FROM one c
+            WHERE CASE WHEN has_total THEN industry_code = '00'
+                       ELSE NOT EXISTS (
+                           SELECT 1 FROM one p WHERE p.year = c.year AND p.region_id = c.region_id
+                             AND p.industry_code <> c.industry_code AND starts_with(c.industry_code, p.industry_code))
+                  END
+        )
+        SELECT year, sum(output) AS output, sum(value_added) AS value_added, sum(employment) AS employment,
+               sum(establishments) AS establishments, sum(exports) AS exports
+        FROM kept GROUP BY year ORDER BY year
+        """,
+        params={"root": region_id},
+    ).df()
+
+
+def kpi_targets_frame(con: duckdb.DuckDBPyConnection, region_id: str) -> pd.DataFrame:
+    """The KPI targets of one region: ``kpi``, ``year``, ``target``, ``baseline``, ``unit``."""
+    return con.sql(
+        "SELECT kpi, year, target, baseline, unit FROM kpi_targets WHERE region_id = $r ORDER BY kpi, year",
+        params={"r": region_id},
+    ).df()
+
+
+def latest_data_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The latest year of the firm panel, the links or the statistics (None when none has a year)."""
+    (row,) = con.sql(
+        "SELECT max(year) FROM (SELECT year FROM firm_years UNION ALL SELECT year FROM links "
+        "UNION ALL SELECT year FROM stats)"
+    ).fetchall()
+    return None if row[0] is None else int(row[0])
+
+
+def firm_services_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """The tables the firm services read: every firm column, the panel, the policies and the region tree.
+
+    Returns ``{"firms", "firm_years", "policies", "regions"}``; ``regions`` has
+    ``region_id, parent_id, level``; policy dates are ``datetime.date`` or ``None``.
+    """
+    return {
+        "firms": con.sql("SELECT * FROM firms ORDER BY firm_id").df(),
+        "firm_years": con.sql("SELECT * FROM firm_years ORDER BY firm_id, year").df(),
+        "policies": con.sql(
+            "SELECT policy_id, name, issuer, region_id, valid_from, valid_to, benefit, rules FROM policies "
+            "ORDER BY policy_id"
+        ).df(),
+        "regions": con.sql("SELECT region_id, parent_id, level FROM regions").df(),
+    }
+
+
+__all__ += ["firm_services_frames"]
