@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -203,7 +204,10 @@ class IOTable:
 
 def factor(matrix: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
     """LU factors of a square matrix, refusing a (numerically) singular one."""
-    lu, piv = linalg.lu_factor(matrix, check_finite=False)
+    with warnings.catch_warnings():
+        # an exactly singular matrix is reported below, as an InvalidParameterError
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        lu, piv = linalg.lu_factor(matrix, check_finite=False)
     anorm = np.linalg.norm(matrix, 1)
     gecon = linalg.get_lapack_funcs("gecon", (lu,))
     rcond = 0.0 if not np.all(np.diag(lu)) else float(gecon(lu, anorm, norm="1")[0])
