@@ -155,6 +155,8 @@ def test_study_to_dict_is_json_with_key_sectors_links_imports(con) -> None:
     assert data["key_sectors"] and all(r["backward"] > 1 and r["forward"] > 1 for r in data["key_sectors"])
     assert len(data["key_links"]) == 5 and data["key_links"][0]["loss"] >= data["key_links"][-1]["loss"]
     assert data["import_dependence"]["top"][0]["code"] == "090"
+    assert data["import_dependence"]["top"][0]["name_zh"] == "计算机"
+    assert {"name_zh", "supplier_name_zh", "buyer_name_zh"} <= {*data["linkages"][0], *data["key_links"][0]}
     assert data["shock"] is None and data["notes"]
     kinds = {f["kind"] for f in data["findings"]}
     assert kinds == {"classification", "risk"}

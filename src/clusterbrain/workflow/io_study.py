@@ -219,12 +219,18 @@ class IOStudy:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data: table, notes, linkages (with extraction losses), key sectors, key links, imports, shock."""
+        zh = self.meta["names_zh"]
         extraction = self.extractions.drop(columns="name").set_index("code").add_prefix("extraction_")
         table = self.linkages.to_frame().merge(extraction, left_on="code", right_index=True)
+        table.insert(2, "name_zh", table["code"].map(zh))
         lk = table.set_index("code")
+        links = self.key_links.top(self.top)
+        links.insert(2, "supplier_name_zh", links["supplier"].map(zh))
+        links.insert(5, "buyer_name_zh", links["buyer"].map(zh))
         imports = None
         if self.imports is not None:
             frame = self.imports.to_frame().sort_values("rank", kind="stable").head(self.top)
+            frame.insert(2, "name_zh", frame["code"].map(zh))
             imports = {"basis": self.imports.basis, "top": records(frame)}
         meta = {k: v for k, v in self.meta.items() if k != "names_zh"}
         return {
@@ -233,9 +239,9 @@ class IOStudy:
             "forward_basis": self.linkages.forward_basis,
             "linkages": records(table),
             "key_sectors": records(
-                lk.loc[list(self.linkages.key_sectors), ["name", "backward", "forward"]].reset_index()
+                lk.loc[list(self.linkages.key_sectors), ["name", "name_zh", "backward", "forward"]].reset_index()
             ),
-            "key_links": records(self.key_links.top(self.top)),
+            "key_links": records(links),
             "import_dependence": imports,
             "shock": None if self.shock is None else self.shock.to_dict(self.top),
             "findings": [f.to_dict() for f in self.findings],
