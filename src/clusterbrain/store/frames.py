@@ -168,7 +168,7 @@ def firm_measures_frame(
         )
     else:
         query = f"SELECT firm_id, CAST(NULL AS INTEGER) AS year, tags, {_FIRM_MEASURES} FROM firms WHERE {where}"
-    return con.sql(query + " ORDER BY 1, 2", params=params).df()
+    return con.sql(query, params=params).df()
 
 
 def purchases_by_year(
