@@ -14,7 +14,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 from clusterbrain._validation import check_option  # noqa: E402
 from clusterbrain.exceptions import InvalidParameterError  # noqa: E402
@@ -79,7 +79,7 @@ def roadmap_gantt(
     style()
     groups = list(dict.fromkeys(_group(t, lang) for t in tasks))
     colours = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
-    fig, ax = plt.subplots(figsize=(7.8, 0.8 + 0.32 * len(tasks)))
+    fig, ax = plt.subplots(figsize=(7.8, 1.6 + 0.34 * len(tasks)))
     for i, task in enumerate(tasks):
         start, stop = parse_date(task["start"]), parse_date(task["end"], end=True)
         if stop < start:
@@ -93,16 +93,19 @@ def roadmap_gantt(
     ax.set_yticks(range(len(tasks)), [name_of(t, lang) for t in tasks], fontsize=8)
     ax.invert_yaxis()
     ax.xaxis_date()
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y" if lang == "en" else "%Y年"))
+    ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", color="#e0e0e0", lw=0.6)
     ax.set_axisbelow(True)
     if len(groups) > 1:
         handles = [Patch(color=colours[g], label=g) for g in groups]
         ax.legend(
             handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.08),
-            ncol=min(4, len(groups)),
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=min(5, len(groups)),
             frameon=False,
             fontsize=8,
         )
@@ -208,6 +211,7 @@ def project_matrix(
         ax.set_yticks(range(len(kinds)), kinds, fontsize=8.5)
         ax.invert_yaxis()
         ax.set_xlabel(_("chart.projects_count"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         fig.tight_layout()
         return figure_block(fig, caption or _("chart.caption.projects"), refs=refs)
     budget = np.array([float(p.get("budget") or 0.0) for p in projects])
@@ -244,13 +248,13 @@ def project_matrix(
         ax.annotate(
             name_of(p, lang),
             (p["feasibility"], p["impact"]),
-            xytext=(0, 7),
+            xytext=(0, 3 + float(np.sqrt(size[i])) / 2),
             textcoords="offset points",
             ha="center",
             fontsize=7.5,
         )
-    ax.set_xlim(0.0, 1.0)
-    ax.set_ylim(0.0, 1.0)
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel(_("chart.feasibility"))
     ax.set_ylabel(_("chart.impact"))
     handles = [Patch(color=colours[k], label=k, alpha=0.6) for k in kinds]

@@ -82,10 +82,12 @@ def specialization_bubbles(
     ax.axhline(0.0, color="#616161", lw=0.6)
     for i in np.argsort(-employment)[:labels]:
         ax.annotate(name_of(shown[i], lang), (lq[i], growth[i]), fontsize=7.5, ha="center", va="center")
+    ax.margins(0.15)  # room for the largest bubbles at the edges
     ax.set_xlabel(_("chart.lq"))
     ax.set_ylabel(_("chart.growth"))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.legend(loc="upper right", frameon=False, title=_("chart.bubble_employment"), title_fontsize=8, fontsize=8)
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    ax.text(1.0, -0.13, _("chart.bubble_employment"), transform=ax.transAxes, ha="right", fontsize=7.5, color="#616161")
     fig.tight_layout()
     return figure_block(fig, caption or _("chart.caption.specialization"), refs=refs)
 
@@ -143,7 +145,8 @@ def eci_diversity_scatter(
     ax.axhline(0.0, color="#616161", lw=0.6)
     ax.set_xlabel(_("chart.diversity"))
     ax.set_ylabel(_("chart.eci"))
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    ax.margins(0.08)
+    ax.legend(loc="best", frameon=False, fontsize=8)
     fig.tight_layout()
     return figure_block(fig, caption or _("chart.caption.eci"), refs=refs)
 
