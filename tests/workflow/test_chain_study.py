@@ -38,7 +38,8 @@ def test_mapping_is_stored_and_used_by_the_study(demo: tuple[Path, dict]) -> Non
     with Workspace.open(path) as ws:
         mapping = map_chain_firms(ws.con, "lithium_ion_battery")
         assert len(mapping.assignments) > 500
-        assert ws.con.execute("SELECT count(*) FROM firm_nodes").fetchall()[0][0] == len(mapping.assignments)
+        stored = "SELECT count(*) FROM firm_nodes WHERE chain_id = 'lithium_ion_battery'"
+        assert ws.con.execute(stored).fetchall()[0][0] == len(mapping.assignments)
         study = study_chain(ws.con, "lithium_ion_battery", "990000")
     data = json.loads(json.dumps(study.to_dict(), default=str))
     assert data["analysis"]["basis"] == "firms"

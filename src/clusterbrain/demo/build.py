@@ -10,6 +10,7 @@ from pathlib import Path
 from clusterbrain.demo.generate import FILES, Progress, generate
 from clusterbrain.demo.manifest import DemoManifest
 from clusterbrain.store import Workspace
+from clusterbrain.workflow.chain_study import map_chain_firms
 
 __all__ = ["IMPORT_ORDER", "DemoSummary", "build_demo_workspace"]
 
@@ -53,11 +54,14 @@ def build_demo_workspace(
     n_firms: int = 20_000,
     seed: int = 2024,
     progress: Progress | None = None,
+    map_chains: bool = True,
 ) -> DemoSummary:
     """Generate the synthetic demo data into ``out_dir/data`` and import it into ``out_dir/demo.duckdb``.
 
-    The data go through the same validated imports as a user's files. An existing
-    ``demo.duckdb`` is replaced only once the new one is complete.
+    The data go through the same validated imports as a user's files. With ``map_chains``
+    the firms are then mapped to the demo's chains and the mapping stored (what a user does
+    with ``clusterbrain chain map``). An existing ``demo.duckdb`` is replaced only once the
+    new one is complete.
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -71,6 +75,9 @@ def build_demo_workspace(
             ws.import_file(kind, data_dir / FILES[key])
             if progress is not None:
                 progress("importing into the workspace", step, len(IMPORT_ORDER))
+        if map_chains:
+            for chain in manifest.chains:
+                map_chain_firms(ws.con, str(chain["chain_id"]))
         info = ws.info()
         name = ws.con.execute("SELECT name FROM regions WHERE region_id = ?", [manifest.focus_region_id]).fetchall()[0][
             0

@@ -8,6 +8,7 @@ services) returns findings in this shape, so reports and the dashboard can trace
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,9 +33,13 @@ def plain(value: Any) -> Any:
         return plain(value.to_dict())
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
+    if value is pd.NaT:
+        return None
+    if isinstance(value, dt.date | pd.Timestamp):
+        return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if value is pd.NA or value is pd.NaT:
+    if value is pd.NA:
         return None
     return value
 

@@ -1,0 +1,75 @@
+"""The whole planning loop for one region: diagnose → position → design → monitor, and its top findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from clusterbrain.workflow.design import ProjectPlan, design
+from clusterbrain.workflow.diagnose import Diagnosis, diagnose
+from clusterbrain.workflow.evidence import Finding
+from clusterbrain.workflow.monitor import Monitoring, monitor
+from clusterbrain.workflow.planning_context import PlanningContext, load_context
+from clusterbrain.workflow.position import Positioning, position
+
+__all__ = ["PLAN_FILES", "Plan", "run_plan"]
+
+PLAN_FILES = {
+    "diagnosis": "diagnosis.json",
+    "positioning": "positioning.json",
+    "design": "design.json",
+    "monitoring": "monitoring.json",
+}
+"""Step -> file name written by ``clusterbrain plan REGION -o DIR`` (a contract, DESIGN.md)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """The four step results of one region."""
+
+    context: PlanningContext
+    diagnosis: Diagnosis
+    positioning: Positioning
+    design: ProjectPlan
+    monitoring: Monitoring
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """Step name -> its JSON document."""
+        return {
+            "diagnosis": self.diagnosis.to_dict(),
+            "positioning": self.positioning.to_dict(),
+            "design": self.design.to_dict(),
+            "monitoring": self.monitoring.to_dict(),
+        }
+
+    def top_findings(self, n: int = 10) -> list[Finding]:
+        """The most severe findings of every step, positioning choices first."""
+        choices = list(self.positioning.findings)
+        rest = sorted(
+            [*self.diagnosis.findings, *self.design.findings, *self.monitoring.findings],
+            key=lambda f: -f.severity,
+        )
+        return (choices + rest)[:n]
+
+
+def run_plan(
+    con: duckdb.DuckDBPyConnection,
+    region_id: str,
+    *,
+    chains: Sequence[str] | None = None,
+    year: int | None = None,
+    params: dict[str, Any] | None = None,
+    pestel: pd.DataFrame | None = None,
+    risks: Sequence[Finding] | None = None,
+) -> Plan:
+    """Run the four steps for ``region_id`` on the workspace behind ``con``."""
+    ctx = load_context(con, region_id, chains=chains, year=year, params=params)
+    d = diagnose(ctx, pestel=pestel, risks=list(risks or []))
+    p = position(ctx, d)
+    g = design(ctx, d, p)
+    m = monitor(con, region_id)
+    return Plan(ctx, d, p, g, m)
