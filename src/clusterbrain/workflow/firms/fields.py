@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["FIELDS", "NUMERIC_FIELDS", "TEXT_FIELDS", "UNITS_EN", "Field", "derive_fields", "ratio"]
+__all__ = ["DECLARED", "FIELDS", "NUMERIC_FIELDS", "TEXT_FIELDS", "UNITS_EN", "Field", "derive_fields", "ratio"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,35 @@ class Field:
 
 
 _F = Field
+DECLARED = (
+    _F("main_business_share", "主营业务收入占营业收入比重", "main-business share of revenue", "比值"),
+    _F("debt_ratio", "资产负债率", "debt-to-asset ratio", "比值", higher_is_better=False),
+    _F("net_margin", "净利润率", "net profit margin", "比值"),
+    _F("rd_staff_share", "研发人员占比", "R&D staff share", "比值"),
+    _F("equity_financing_2y", "近2年新增股权融资总额", "new equity financing, last 2 years", "万元"),
+    _F("niche_years", "从事特定细分市场年限", "years in the niche market", "年"),
+    _F("product_field_level", "主导产品所属领域等级", "field of the main product (2 补短板/锻长板/填空白, 1 六基等)", "级"),
+    _F("digital_level", "数字化水平等级", "digitalisation level", "级"),
+    _F("quality_items", "质量管理水平项数", "quality-management items", "项"),
+    _F("ip_class1", "Ⅰ类知识产权数", "class I intellectual property", "项"),
+    _F("ip_class1_own", "自主研发Ⅰ类知识产权数", "self-developed class I IP", "项"),
+    _F("ip_class1_high_value", "Ⅰ类高价值知识产权数", "high-value class I IP", "项"),
+    _F("ip_class2", "Ⅱ类知识产权数", "class II intellectual property", "项"),
+    _F("rd_institution_level", "研发机构级别", "R&D institution level (4 national … 1 below city)", "级"),
+    _F("science_award", "省级科技奖前三或国家级前五", "provincial award top 3 or national top 5", "是=1"),
+    _F("national_award_top3", "国家级科技奖励前三", "national science award, top 3", "是=1"),
+    _F("maker_china_top500", "创客中国全国500强", "Maker China national top 500", "是=1"),
+    _F("maker_china_top50", "创客中国全国50强", "Maker China national top 50", "是=1"),
+    _F("management_certified", "管理体系认证或发达国家产品认证", "management-system or developed-market product certification", "是=1"),
+    _F("information_system", "核心业务采用信息系统支撑", "core business supported by information systems", "是=1"),
+    _F("national_market_share", "全国细分市场占有率", "national niche-market share", "比值"),
+    _F("own_brand", "自主品牌", "own brand", "是=1"),
+    _F("chain_key_node", "位于产业链关键环节并发挥补短板等作用", "key chain link (补短板/锻长板/填空白)", "是=1"),
+    _F("key_field", "主导产品属于重点领域", "main product in a priority field", "是=1"),
+    _F("srdi_points", "专精特新评价得分", "专精特新 points score", "分"),
+)  # fmt: skip
+"""Fields a firm declares (not in the workspace tables): read from a facts file by firm_id."""
+
 FIELDS: dict[str, Field] = {
     f.key: f
     for f in (
@@ -64,6 +93,12 @@ FIELDS: dict[str, Field] = {
         _F("revenue_growth", "营业收入增长率", "revenue growth", "比值"),
         _F("revenue_growth_2y", "近2年营业收入平均增长率", "mean revenue growth, last 2 years", "比值"),
         _F("rd_intensity_prev", "上上年度研发投入强度", "R&D intensity of the year before", "比值"),
+        _F("rd_expense_2y", "近2年研发费用总额", "R&D expense, last 2 years", "万元"),
+        _F("rd_expense_2y_mean", "近2年研发费用总额均值", "mean R&D expense, last 2 years", "万元"),
+        _F("node_share", "所在链环节营收占比", "share of its chain node's revenue", "比值"),
+        _F("node_rank", "所在链环节营收排名", "revenue rank in its chain node", "名", higher_is_better=False),
+        _F("on_chain", "位于产业链环节", "on a chain node", "是=1", higher_is_better=None),
+        *DECLARED,
     )
 }
 """Every field a rule may name, with labels (zh, en) and unit."""
@@ -141,6 +176,14 @@ def derive_fields(firms: pd.DataFrame, *, year: int | None = None) -> pd.DataFra
     out["revenue_growth_2y"] = np.sqrt(ratio(out["revenue"], prev2)) - 1.0
     rd_prev = out["rd_expense_prev"] if "rd_expense_prev" in out else pd.Series(np.nan, index=out.index)
     out["rd_intensity_prev"] = ratio(rd_prev, prev)
+    out["rd_expense_2y"] = out["rd_expense"] + rd_prev
+    out["rd_expense_2y_mean"] = out["rd_expense_2y"] / 2.0
+    for f in DECLARED:
+        if f.key not in out:
+            out[f.key] = np.nan
+    for key in ("node_share", "node_rank", "on_chain"):
+        if key not in out:
+            out[key] = np.nan
     for key in TEXT_FIELDS:
         if key not in out:
             out[key] = pd.Series(pd.NA, index=out.index, dtype="string")

@@ -148,8 +148,9 @@ def _value_text(leaf: Leaf, frame: pd.DataFrame) -> pd.Series:
         return frame["tags"].astype("string").fillna("—")
     col = frame[leaf.field]
     if leaf.field in NUMERIC_FIELDS:
-        x = pd.to_numeric(col, errors="coerce").round(4)
-        return x.map(lambda v: "—" if pd.isna(v) else f"{v:g}")
+        x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+        text = np.char.mod("%.6g", np.round(x, 4)).astype(object)
+        return pd.Series(np.where(np.isnan(x), "—", text), index=col.index)
     return col.astype("string").fillna("—")
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from clusterbrain.workflow.firms.fields import FIELDS, NUMERIC_FIELDS, UNITS_EN
 
-__all__ = ["OPS", "Leaf", "RuleProblem", "evaluate_rule", "leaves", "rule_problems"]
+__all__ = ["OPS", "Leaf", "RuleProblem", "evaluate_rule", "evaluate_rule3", "leaf_gap", "leaves", "rule_problems"]
 
 OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "not_in", "between", "prefix")
 _ORDER_OPS = ("<", "<=", ">", ">=")
@@ -62,7 +62,7 @@ class Leaf:
         label = f.name_zh if lang == "zh" else f.name_en
         shown = _show(self.value)
         unit_name = f.unit if lang == "zh" else UNITS_EN.get(f.unit, f.unit)
-        unit = f" {unit_name}" if f.unit and f.numeric and f.unit != "比值" else ""
+        unit = f" {unit_name}" if f.unit and f.numeric and f.unit not in ("比值", "是=1") else ""
         return f"{label} {self.op} {shown}{unit}"
 
 
@@ -236,3 +236,57 @@ def _evaluate(rule: dict[str, Any], frame: pd.DataFrame, path: str, parts: dict[
     mask = _leaf_mask(leaf, frame)
     parts[path] = mask
     return mask
+
+
+def _known(leaf: Leaf, frame: pd.DataFrame) -> np.ndarray:
+    if leaf.field is None:
+        return np.ones(len(frame), dtype=bool)
+    column = frame[leaf.field]
+    if leaf.field in NUMERIC_FIELDS:
+        return pd.to_numeric(column, errors="coerce").notna().to_numpy()
+    return column.astype("string").notna().to_numpy()
+
+
+def evaluate_rule3(rule: dict[str, Any], frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Three-valued evaluation: 1 met, -1 missed, 0 unknown (a condition on a missing value).
+
+    ``all`` takes the minimum and ``any`` the maximum of its parts, ``not`` the negation
+    (Kleene's strong logic), so a missing value leaves the result open only where it matters.
+
+    >>> f = pd.DataFrame({"revenue": [50.0, None], "debt_ratio": [None, 0.5]})
+    >>> ok, _ = evaluate_rule3({"all": [{"field": "revenue", "op": ">=", "value": 100},
+    ...                                 {"field": "debt_ratio", "op": "<=", "value": 0.7}]}, f)
+    >>> ok.tolist()
+    [-1, 0]
+    """
+    parts: dict[str, np.ndarray] = {}
+    return _evaluate3(rule, frame, "rules", parts), parts
+
+
+def _evaluate3(rule: dict[str, Any], frame: pd.DataFrame, path: str, parts: dict[str, np.ndarray]) -> np.ndarray:
+    for group, combine in (("all", np.min), ("any", np.max)):
+        if group in rule:
+            stacked = np.vstack([_evaluate3(r, frame, f"{path}.{group}[{i}]", parts) for i, r in enumerate(rule[group])])
+            return combine(stacked, axis=0)
+    if "not" in rule:
+        return -_evaluate3(rule["not"], frame, f"{path}.not", parts)
+    leaf = next(leaves(rule, path=path))
+    status = np.where(_known(leaf, frame), np.where(_leaf_mask(leaf, frame), 1, -1), 0).astype(np.int8)
+    parts[path] = status
+    return status
+
+
+def leaf_gap(leaf: Leaf, frame: pd.DataFrame) -> np.ndarray:
+    """How far each row is from meeting a numeric order or ``between`` condition (0 when met, NaN otherwise).
+
+    >>> leaf_gap(Leaf("r", "revenue", ">=", 100), pd.DataFrame({"revenue": [80.0, 120.0]})).tolist()
+    [20.0, 0.0]
+    """
+    if leaf.field is None or leaf.field not in NUMERIC_FIELDS or leaf.op not in (*_ORDER_OPS, "between"):
+        return np.full(len(frame), np.nan)
+    x = pd.to_numeric(frame[leaf.field], errors="coerce").to_numpy(dtype=float)
+    if leaf.op in (">", ">="):
+        return np.maximum(float(leaf.value) - x, 0.0)
+    if leaf.op in ("<", "<="):
+        return np.maximum(x - float(leaf.value), 0.0)
+    return np.maximum(np.maximum(leaf.value[0] - x, x - leaf.value[1]), 0.0)
