@@ -178,7 +178,7 @@ def test_vectorised_engine_agrees_with_networkx_reference(production: str, ratio
         adjustment_days=3, **options
     )
     want = np.array([[day[i] for i in range(200)] for day in expected])
-    np.testing.assert_allclose(result.total_output, want.sum(axis=1), rtol=1e-5)  # float32 stocks
+    np.testing.assert_allclose(result.total_output, want.sum(axis=1), rtol=1e-9)
     util = np.divide(want, net.output, out=np.ones_like(want), where=net.output > 0)
     np.testing.assert_allclose(result.utilisation, util, atol=1e-5)
     assert result.loss > 0

@@ -24,8 +24,6 @@ PRODUCTION = ("leontief", "linear")
 RATIONING = ("proportional", "final_demand_last", "smaller_first")
 
 _EPS = 1e-9
-STATE = np.float32
-"""Stocks and orders (days of use per pair) are float32: half the memory traffic of the daily step."""
 DIRECT, SUPPLY, DEMAND = 0, 1, 2
 
 
@@ -41,6 +39,7 @@ class Options:
     substitution: bool
     threshold: float
     keep_daily: bool
+    precision: str  # dtype of the pair-level state: "float64" or "float32"
     track: bool  # hit days, causes and parents (one scenario only)
 
 
@@ -76,7 +75,6 @@ class _Static:
     multi: np.ndarray  # pairs with several suppliers (substitution happens only there)
     multi_weight: sp.csr_array
     multi_weight_t: sp.csr_array
-    weight: sp.csr_array  # pair_weight with STATE data
 
 
 def _static(net: ProductionNetwork) -> _Static:
@@ -103,7 +101,6 @@ def _static(net: ProductionNetwork) -> _Static:
             multi=multi,
             multi_weight=multi_weight,
             multi_weight_t=multi_weight.T.tocsr(),
-            weight=sp.csr_array((w.data.astype(STATE), w.indices, w.indptr), shape=w.shape),
         )
     return net._cache["static"]  # type: ignore[return-value]
 
@@ -181,6 +178,12 @@ def run(net: ProductionNetwork, cut: np.ndarray, start: np.ndarray, stop: np.nda
         return v[:, None] if batch else v
 
     st = _static(net)
+    STATE = np.dtype(opt.precision).type  # noqa: N806
+    weight = net.pair_weight
+    if STATE is np.float32:
+        weight = net._cache.setdefault(  # type: ignore[assignment]
+            "weight32", sp.csr_array((weight.data.astype(STATE), weight.indices, weight.indptr), shape=weight.shape)
+        )
     shape = cut.shape[1:]
     n = net.n_firms
     x0, f = net.output, net.final_demand
@@ -215,7 +218,7 @@ def run(net: ProductionNetwork, cut: np.ndarray, start: np.ndarray, stop: np.nda
         else:
             wanted = demand - col(f) if opt.rationing == "final_demand_last" else demand
             filled = np.minimum(np.divide(x, wanted, out=np.ones_like(x), where=wanted > _EPS), 1.0)
-            received = orders * (st.weight @ filled.astype(STATE)) if filled.min(initial=1.0) < 1.0 else orders.copy()
+            received = orders * (weight @ filled.astype(STATE)) if filled.min(initial=1.0) < 1.0 else orders.copy()
         if opt.substitution:
             x = _substitute(net, st, orders, received, x, producible - x, col)
 
@@ -327,6 +330,7 @@ def make_options(
     adjustment_days: float,
     substitution: bool,
     threshold: float,
+    precision: str = "float64",
 ) -> Options:
     """Validate the model options shared by :func:`simulate_shock` and :func:`monte_carlo`."""
     func = "simulate_shock"
@@ -335,6 +339,7 @@ def make_options(
     check_option(rationing, "rationing", func, RATIONING)
     check_scalar(adjustment_days, "adjustment_days", func, low=1)
     check_scalar(threshold, "threshold", func, low=0, high=1)
+    check_option(precision, "precision", func, ("float64", "float32"))
     if np.ndim(inventory_days) == 0:
         check_scalar(inventory_days, "inventory_days", func, low=1)  # type: ignore[arg-type]
         stock_days = np.full(network.n_firms, float(inventory_days))  # type: ignore[arg-type]
@@ -353,5 +358,6 @@ def make_options(
         substitution=bool(substitution),
         threshold=float(threshold),
         keep_daily=False,
+        precision=precision,
         track=False,
     )

@@ -125,6 +125,7 @@ def monte_carlo(
     adjustment_days: float = 6.0,
     substitution: bool = True,
     threshold: float = 0.5,
+    precision: str = "float64",
 ) -> MonteCarloResult:
     r"""Simulate ``n`` scenarios drawn by ``sampler`` and estimate the mean output loss.
 
@@ -143,7 +144,7 @@ def monte_carlo(
         Scenarios per batch (memory grows with ``batch`` times the number of links).
     level : float, default 0.95
     interval : {"percentile", "t"}
-    days, production, rationing, inventory_days, adjustment_days, substitution, threshold
+    days, production, rationing, inventory_days, adjustment_days, substitution, threshold, precision
         As in :func:`simulate_shock`.
 
     Returns
@@ -163,7 +164,9 @@ def monte_carlo(
     check_scalar(batch, "batch", func, integer=True, low=1)
     check_scalar(level, "level", func, low=0, high=1, closed="neither")
     check_option(interval, "interval", func, INTERVALS)
-    opt = make_options(network, days, production, rationing, inventory_days, adjustment_days, substitution, threshold)
+    opt = make_options(
+        network, days, production, rationing, inventory_days, adjustment_days, substitution, threshold, precision
+    )
     rng = np.random.default_rng(seed)
     losses, hits = np.empty(n), np.empty(n, dtype=np.int64)
     for lo in range(0, n, batch):
