@@ -19,7 +19,7 @@ from matplotlib.mathtext import math_to_image  # noqa: E402
 __all__ = ["PNG_DPI", "figure_images", "formula_images", "inline_svg"]
 
 PNG_DPI = 200
-_MATH_FONT = FontProperties(size=14)
+_MATH_FONT = FontProperties(size=14, math_fontfamily="cm")
 _HEAD = re.compile(r"^.*?(?=<svg\b)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -61,7 +61,7 @@ def formula_images(latex: str) -> tuple[str, bytes] | None:
     Returns ``None`` when mathtext cannot parse ``latex``; callers then show the text.
     """
     source = latex if latex.startswith("$") else f"${latex}$"
-    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "clusterbrain", "mathtext.fontset": "cm"}):
+    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "clusterbrain"}):
         try:
             text = io.BytesIO()
             math_to_image(source, text, prop=_MATH_FONT, format="svg", dpi=72)

@@ -270,15 +270,18 @@ class Reference:
     text: str
 
     @classmethod
-    def from_evidence(cls, id: str, evidence: Mapping[str, Any], *, lang: str, spec: str = "dec:2") -> Reference:  # noqa: A002
+    def from_evidence(cls, id: str, evidence: Mapping[str, Any], *, lang: str, spec: str = "auto") -> Reference:  # noqa: A002
         """A reference built from a workflow evidence record (``Evidence.to_dict()``).
+
+        Numbers are formatted with ``spec``; ``auto`` shows whole numbers as ``int``, other
+        numbers below 1,000 with two decimals (``dec:2``) and larger ones with none.
 
         >>> ev = {"metric": "location_quotient", "value": 2.314, "threshold": 1.25, "source": "stats", "year": 2022}
         >>> Reference.from_evidence("e1", ev, lang="en").text
         'location_quotient = 2.31 (threshold 1.25); source: stats, 2022'
         """
         _ = translator(lang)
-        value = format_value(evidence.get("value"), spec if _is_number(evidence.get("value")) else "text", lang=lang)
+        value = format_value(evidence.get("value"), _spec(evidence.get("value"), spec), lang=lang)
         text = f"{evidence.get('metric', '')} = {value} {evidence.get('unit') or ''}".rstrip()
         extra = []
         for key, label in (
@@ -286,7 +289,7 @@ class Reference:
             ("benchmark", _("report.evidence.benchmark")),
         ):
             if evidence.get(key) is not None:
-                shown = format_value(evidence[key], spec if _is_number(evidence[key]) else "text", lang=lang)
+                shown = format_value(evidence[key], _spec(evidence[key], spec), lang=lang)
                 extra.append(f"{label} {shown}")
         if extra:
             text += _("report.evidence.details", details=_("report.evidence.separator").join(extra))
@@ -296,8 +299,14 @@ class Reference:
         return cls(id, text)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _spec(value: Any, spec: str) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "text"
+    if spec != "auto":
+        return spec
+    if isinstance(value, int):
+        return "int"
+    return "dec:2" if abs(value) < 1000 else "dec:0"
 
 
 @dataclass(frozen=True)

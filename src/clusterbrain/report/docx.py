@@ -218,7 +218,7 @@ def _formula(out: docx.document.Document, block: Formula, number: int, lang: str
         png = drawn[1]
         width_px = int.from_bytes(png[16:20], "big")  # PNG IHDR width
         paragraph.add_run().add_picture(
-            io.BytesIO(png), width=Cm(min(TEXT_WIDTH_CM - 2, 1.3 * 2.54 * width_px / PNG_DPI))
+            io.BytesIO(png), width=Cm(min(TEXT_WIDTH_CM - 2, 0.8 * 2.54 * width_px / PNG_DPI))
         )
     paragraph.add_run(f"\t({number})")
     if block.where:
