@@ -1,0 +1,108 @@
+"""The planning loop end to end on the synthetic demo province: planted gaps found, projects tied, targets credible."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clusterbrain.cli.main import app
+from clusterbrain.demo.build import build_demo_workspace
+from clusterbrain.store import Workspace
+from clusterbrain.workflow.plan import PLAN_FILES, Plan, run_plan
+
+FOCUS = "990000"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    summary = build_demo_workspace(tmp_path_factory.mktemp("plan-demo"), n_firms=3000)
+    return Path(summary.workspace), summary.planted
+
+
+@pytest.fixture(scope="module")
+def plan(demo: tuple[Path, dict]) -> Plan:
+    with Workspace.open(demo[0], read_only=True) as ws:
+        return run_plan(ws.con, FOCUS)
+
+
+def test_plan_studies_the_mapped_chains(plan: Plan) -> None:
+    assert sorted(plan.context.chains) == ["integrated_circuits", "lithium_ion_battery"]
+
+
+def test_diagnosis_finds_the_planted_missing_nodes_as_fill_gaps(plan: Plan, demo: tuple[Path, dict]) -> None:
+    fills = {(f.data["chain_id"], f.data["node_id"]) for f in plan.diagnosis.findings if f.id.endswith(":fill")}
+    planted = {(n["chain_id"], n["node_id"]) for n in demo[1]["missing_nodes"]}
+    assert planted and planted <= fills
+
+
+def test_every_finding_carries_evidence_with_a_source(plan: Plan) -> None:
+    for finding in [*plan.diagnosis.findings, *plan.positioning.findings, *plan.design.findings]:
+        assert finding.evidence, finding.id
+        assert all(e.source for e in finding.evidence), finding.id
+
+
+def test_projects_close_the_planted_gaps_and_move_a_kpi(plan: Plan, demo: tuple[Path, dict]) -> None:
+    projects = plan.design.projects
+    closed = {p["closes"] for p in projects}
+    for node in demo[1]["missing_nodes"]:
+        assert f"gap:{node['chain_id']}:{node['node_id']}:fill" in closed
+    assert {p["kind"] for p in projects} >= {"anchor", "platform", "ecosystem", "infrastructure"}
+    for p in projects:
+        assert p["kpi"] and p["start"] < p["end"]
+        assert sum(p["financing"].values()) == pytest.approx(1.0)
+
+
+def test_investment_targets_sit_on_the_node_outside_the_region(plan: Plan, demo: tuple[Path, dict]) -> None:
+    ctx = plan.context
+    local = set(ctx.local_firms["firm_id"])
+    targets = {(t["chain_id"], t["node_id"]): t for t in plan.design.targets}
+    for node in demo[1]["missing_nodes"]:
+        entry = targets[(node["chain_id"], node["node_id"])]
+        assert entry["targets"], node
+        assignment = ctx.assignments[node["chain_id"]].set_index("firm_id")["node_id"]
+        scores = [t["score"] for t in entry["targets"]]
+        assert scores == sorted(scores, reverse=True)
+        for target in entry["targets"]:
+            assert target["firm_id"] not in local
+            assert assignment[target["firm_id"]] == node["node_id"]
+            assert 0 <= target["score"] <= 1 and target["reason_zh"] and target["reason_en"]
+
+
+def test_positioning_picks_segments_with_reasons_and_a_mode(plan: Plan) -> None:
+    p = plan.positioning
+    assert 1 <= len(p.picks) <= 2
+    assert all(pick["reason_zh"] and pick["reason_en"] for pick in p.picks)
+    scores = p.segments["score"].tolist()
+    assert scores == sorted(scores, reverse=True)
+    assert p.mode in {r.outcome for r in p.mode_rules}
+    assert p.vision["zh"].startswith("到") and p.vision["en"].startswith("By")
+
+
+def test_the_focus_province_is_a_cluster_and_a_peripheral_county_is_not(plan: Plan, demo: tuple[Path, dict]) -> None:
+    assert plan.diagnosis.sections["cluster_type"]["verdict"] == "cluster"
+    with Workspace.open(demo[0], read_only=True) as ws:
+        other = run_plan(ws.con, "940102")
+    assert other.diagnosis.sections["cluster_type"]["verdict"] == "agglomeration"
+
+
+def test_documents_are_strict_json(plan: Plan) -> None:
+    for name, document in plan.documents().items():
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
+        assert json.loads(text)["region_id"] == FOCUS, name
+
+
+def test_plan_command_writes_the_four_files(demo: tuple[Path, dict], tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["plan", FOCUS, "-w", str(demo[0]), "-o", str(tmp_path / "plan"), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Top findings" in result.output
+    for file_name in PLAN_FILES.values():
+        assert json.loads((tmp_path / "plan" / file_name).read_text(encoding="utf-8"))["region_id"] == FOCUS
+
+
+def test_unknown_region_is_a_clear_error(demo: tuple[Path, dict]) -> None:
+    result = CliRunner().invoke(app, ["diagnose", "99000", "-w", str(demo[0])])
+    assert result.exit_code == 1
+    assert "no region '99000'" in result.output and "Traceback" not in result.output
