@@ -11,6 +11,7 @@ import io
 import os
 import re
 import shutil
+from functools import cache
 from pathlib import Path
 
 import docx
@@ -82,7 +83,9 @@ KPIS = [
 ]
 
 
+@cache
 def sample_document(lang: str) -> Document:
+    """A document with every block type (built once per language: charts take a moment)."""
     t = TEXT[lang]
     return Document(
         title=t["title"],
