@@ -468,9 +468,11 @@ def test_no_firms_give_empty_tables() -> None:
 def test_confidences_of_the_evidence_are_published() -> None:
     assert EVIDENCE_CONFIDENCE == {
         "override": 1.0,
+        "curated": 0.95,
         "product": 0.9,
         "name": 0.8,
         "scope": 0.6,
+        "hint": 0.5,
         "code": 0.45,
         "code_prefix": 0.2,
     }

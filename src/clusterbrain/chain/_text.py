@@ -16,9 +16,13 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import jieba
+import numpy as np
+import pandas as pd
+
+from clusterbrain.chain._segment import DagSegmenter
 
 __all__ = [
     "KeywordMatcher",
@@ -125,7 +129,7 @@ class KeywordMatcher:
     at least that of a common word, so that it wins where general words compete for the same
     characters with as many tokens (废旧|电池回收|利用 rather than 废旧电池|回收|利用).
     Tokenisation runs without the HMM (new-word discovery), so the cut depends on the
-    dictionary alone. Only blocks of text (the runs jieba cuts independently) that contain a
+    dictionary alone; it is jieba's cut, computed by :class:`~clusterbrain.chain._segment.DagSegmenter`. Only blocks of text (the runs jieba cuts independently) that contain a
     keyword are cut at all, and their results are cached (up to a bound), which makes the
     repetitive clauses of business scopes cheap.
     """
@@ -139,6 +143,7 @@ class KeywordMatcher:
         # Longest first, so that inside a dictionary word the longer keyword wins at a position.
         self._zh_inside = re.compile("|".join(re.escape(w) for w in reversed(zh))) if zh else None
         self._tokenizer = _tokenizer(tuple(zh)) if zh else None
+        self._segmenter = DagSegmenter(self._tokenizer) if self._tokenizer is not None else None
         self._latin_ids = [index[w] for w in latin]
         self._latin = (
             re.compile(
@@ -173,9 +178,9 @@ class KeywordMatcher:
         # regex scan is far cheaper than jieba's cut, and most clauses of a scope hold none.
         if self._zh_inside is None or not self._zh_inside.search(block):
             return frozenset()
-        assert self._tokenizer is not None  # noqa: S101 - checked by the caller
+        assert self._segmenter is not None  # noqa: S101 - checked by the caller
         hits: set[int] = set()
-        for token in self._tokenizer.cut(block, HMM=False):
+        for token in self._segmenter.cut(block):
             found = self._tokens.get(token)
             if found is None:
                 if len(self._tokens) >= _CACHE_SIZE:
@@ -252,31 +257,43 @@ class NodeKeywords:
         self._nodes_of: dict[int, list[int]] = {}
         for w, node in pairs:
             self._nodes_of.setdefault(index[w], []).append(node)
-        self._by_node: dict[frozenset[int], dict[int, tuple[str, ...]]] = {}
+        self._by_node: dict[frozenset[int], tuple[tuple[int, tuple[str, ...], str], ...]] = {}
 
-    def found(self, values: Sequence[object], *, firm_names: bool = False) -> dict[int, dict[int, tuple[str, ...]]]:
-        """Per position in ``values`` with a hit: node -> the node's keywords found, in vocabulary order.
+    def table(self, values: pd.Series, *, firm_names: bool = False) -> pd.DataFrame:
+        """Which nodes' keywords each value holds: one row per (position in ``values``, node) with a hit.
 
-        Non-text and empty values are skipped; with ``firm_names`` generic company suffixes are
-        removed first (:func:`strip_company_suffixes`).
+        Each distinct text is normalised and read once, then the hits are joined back to the
+        positions. Missing and blank values are skipped; with ``firm_names`` generic company
+        suffixes are removed first (:func:`strip_company_suffixes`).
+
+        Returns
+        -------
+        DataFrame
+            ``pos`` (int64), ``node`` (int64), ``words`` (the node's keywords found, a tuple in
+            vocabulary order) and ``keywords`` (the same joined by ``", "``), by ``pos`` then ``node``.
         """
-        out = {}
-        for pos, value in enumerate(values):
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object).reset_index(drop=True), use_na_sentinel=True)
+        rows: list[tuple[int, int, tuple[str, ...], str]] = []
+        for code, value in enumerate(uniques):
             if not isinstance(value, str) or not value.strip():
                 continue
             text = normalise(value)
             hits = frozenset(self.matcher.find(strip_company_suffixes(text) if firm_names else text))
             if hits:
-                out[pos] = self._by_node.get(hits) or self._group(hits)
-        return out
+                rows.extend((code, *hit) for hit in (self._by_node.get(hits) or self._group(hits)))
+        found = pd.DataFrame(rows, columns=["code", "node", "words", "keywords"]).astype({"keywords": object})
+        positions = pd.DataFrame({"pos": np.arange(len(codes), dtype=np.int64), "code": codes})
+        table = positions.merge(found, on="code").drop(columns="code")
+        table = table.astype({"node": np.int64})
+        return table.sort_values(["pos", "node"], kind="stable").reset_index(drop=True)
 
-    def _group(self, hits: frozenset[int]) -> dict[int, tuple[str, ...]]:
+    def _group(self, hits: frozenset[int]) -> tuple[tuple[int, tuple[str, ...], str], ...]:
         # Texts (scope clauses above all) repeat: group the hits by node once per hit set.
         group: dict[int, list[str]] = {}
         for w in sorted(hits):
             for node in self._nodes_of[w]:
                 group.setdefault(node, []).append(self.words[w])
-        self._by_node[hits] = {node: tuple(ws) for node, ws in group.items()}
+        self._by_node[hits] = tuple((node, tuple(ws), ", ".join(ws)) for node, ws in sorted(group.items()))
         return self._by_node[hits]
 
 
