@@ -14,6 +14,7 @@ from clusterbrain import __version__
 from clusterbrain.cli.chain import chain_app
 from clusterbrain.cli.errors import handle_errors
 from clusterbrain.cli.metrics import metrics_app
+from clusterbrain.cli.network import network_app
 from clusterbrain.cli.plan import register as register_planning
 from clusterbrain.cli.progress import row_progress, step_progress
 from clusterbrain.demo.build import build_demo_workspace
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(chain_app, name="chain")
+app.add_typer(network_app, name="network")
 register_planning(app)
 out = Console()
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file (DuckDB) 工作空间文件.")]
