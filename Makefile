@@ -24,7 +24,7 @@ lint: setup
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/pytest
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
