@@ -121,8 +121,12 @@ def screen(
     workspace: WorkspaceOption = Path("workspace.duckdb"),
     region: RegionOption = None,
     rules: Annotated[Path | None, typer.Option("--rules", help="专精特新 rule file (default: MIIT 2022).")] = None,
-    provincial: Annotated[Path | None, typer.Option("--provincial", help="Provincial points file (default: demo).")] = None,
-    facts: Annotated[Path | None, typer.Option("--facts", help="CSV of declared facts: firm_id + declared fields.")] = None,
+    provincial: Annotated[
+        Path | None, typer.Option("--provincial", help="Provincial points file (default: demo).")
+    ] = None,
+    facts: Annotated[
+        Path | None, typer.Option("--facts", help="CSV of declared facts: firm_id + declared fields.")
+    ] = None,
     out_dir: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -153,7 +157,9 @@ def screen(
 def evaluate(
     workspace: WorkspaceOption = Path("workspace.duckdb"),
     region: RegionOption = None,
-    rules: Annotated[Path | None, typer.Option("--rules", help="亩均 rule file (default: Zhejiang county template).")] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="亩均 rule file (default: Zhejiang county template).")
+    ] = None,
     out_dir: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -184,8 +190,12 @@ def policies(
     firm_id: Annotated[str | None, typer.Argument(help="Firm id; omit it for all firms (or --region).")] = None,
     workspace: WorkspaceOption = Path("workspace.duckdb"),
     region: RegionOption = None,
-    rules: Annotated[Path | None, typer.Option("--rules", help="Policies file (JSON/YAML/CSV/XLSX) instead of the workspace's.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date the policies must be in force (YYYY-MM-DD).")] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Policies file (JSON/YAML/CSV/XLSX) instead of the workspace's.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date the policies must be in force (YYYY-MM-DD).")
+    ] = None,
     out_dir: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -209,7 +219,9 @@ def policies(
             return
         table = Table("policy 政策", "eligible 符合", "reason 原因", title=f"{firm_id} — 政策匹配 policy matching")
         for p in result:
-            reason = "; ".join(f"{'✓' if c['met'] else '✗'} {c['condition_zh']} [{c['value']}]" for c in p["conditions"])
+            reason = "; ".join(
+                f"{'✓' if c['met'] else '✗'} {c['condition_zh']} [{c['value']}]" for c in p["conditions"]
+            )
             if not p["in_force"]:
                 reason += "; ✗ 不在有效期 not in force"
             if not p["in_scope"]:
@@ -220,7 +232,9 @@ def policies(
     if as_json:
         typer.echo(json.dumps(matches.to_dict(), ensure_ascii=False, default=str))
         return
-    table = Table("policy 政策", "in force 有效", "in scope 适用企业", "eligible 符合企业", title="政策匹配 policy matching")
+    table = Table(
+        "policy 政策", "in force 有效", "in scope 适用企业", "eligible 符合企业", title="政策匹配 policy matching"
+    )
     for row in matches.summary().itertuples(index=False):
         table.add_row(f"{row.name} ({row.policy_id})", "✓" if row.in_force else "✗", f"{row.firms_in_scope:,}",
                       f"{row.eligible_firms:,}")  # fmt: skip

@@ -20,7 +20,12 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_document(path: str | Path | None, builtin: str) -> tuple[dict[str, Any], str]:
     """The parsed rule-set document at ``path`` (YAML or JSON), or the built-in file ``builtin``."""
     if path is None:
-        text = resources.files("clusterbrain.workflow.firms").joinpath("rules").joinpath(builtin).read_text(encoding="utf-8")
+        text = (
+            resources.files("clusterbrain.workflow.firms")
+            .joinpath("rules")
+            .joinpath(builtin)
+            .read_text(encoding="utf-8")
+        )
         name = builtin
     else:
         p = Path(path)

@@ -32,7 +32,7 @@ def _node(rule: dict[str, Any], frame: pd.DataFrame) -> _Parts:
             kids = [_node(r, frame) for r in rule[group]]
             status = np.vstack([k[0] for k in kids])
             if group == "all":
-                count = sum(np.where(k[0] == -1, k[1], 0) for k in kids)
+                count = np.sum(np.vstack([np.where(k[0] == -1, k[1], 0) for k in kids]), axis=0)
                 gap = np.max(np.vstack([np.where(k[0] == -1, k[2], 0.0) for k in kids]), axis=0)
                 missed = sum((np.where(k[0] == -1, k[3], "") for k in kids), np.full(n, "", dtype=object))
                 unknown = sum((np.where(k[0] == 0, k[4], "") for k in kids), np.full(n, "", dtype=object))
@@ -50,7 +50,13 @@ def _node(rule: dict[str, Any], frame: pd.DataFrame) -> _Parts:
     if "not" in rule:
         s = -_node(rule["not"], frame)[0]
         text = np.full(n, f"not {rule['not']}; ", dtype=object)
-        return s, (s == -1).astype(int), np.where(s == -1, np.inf, 0.0), np.where(s == -1, text, ""), np.where(s == 0, text, "")
+        return (
+            s,
+            (s == -1).astype(int),
+            np.where(s == -1, np.inf, 0.0),
+            np.where(s == -1, text, ""),
+            np.where(s == 0, text, ""),
+        )
     leaf = next(leaves(rule))
     s = evaluate_rule3(rule, frame)[0]
     gap = leaf_gap(leaf, frame)

@@ -50,7 +50,9 @@ def peer_percentiles(
     [[0.5, 0.3333333333333333], [1.0, 1.0], [1.0, 0.6666666666666666], [nan, nan]]
     """
     industry = frame["industry_code"].astype("string").str.slice(0, code_digits).fillna("?")
-    region = frame[region_column].astype("string").fillna("?") if region_column in frame else industry.map(lambda _: "?")
+    region = (
+        frame[region_column].astype("string").fillna("?") if region_column in frame else industry.map(lambda _: "?")
+    )
     out = pd.DataFrame(index=frame.index)
     for key in keys:
         x = pd.to_numeric(frame[key], errors="coerce")
@@ -85,12 +87,17 @@ class HealthChecks:
     def __post_init__(self) -> None:
         # Column lists of plain Python values built once, so that each document is a handful of list reads.
         base = ["firm_id", "name", "region_id", "industry_code", "tags", "ref_year", *HEALTH_INDICATORS]
-        base += [f"{k}_{m}_{s}" for k in HEALTH_INDICATORS for m in ("pct", "median", "peers") for s in ("region", "nation")]
+        base += [
+            f"{k}_{m}_{s}" for k in HEALTH_INDICATORS for m in ("pct", "median", "peers") for s in ("region", "nation")
+        ]
         wide = self.frame[[c for c in base if c in self.frame]]
         if not self.trends.empty:
-            t = self.trends.pivot(index="firm_id", columns="indicator",
-                                  values=["direction", "slope", "relative_slope", "first_year", "last_year", "n_years"])
-            t.columns = [f"trend_{ind}_{what}" for what, ind in t.columns]
+            t = self.trends.pivot(
+                index="firm_id",
+                columns="indicator",
+                values=["direction", "slope", "relative_slope", "first_year", "last_year", "n_years"],
+            )
+            t.columns = [f"trend_{pair[1]}_{pair[0]}" for pair in t.columns]
             wide = wide.merge(t, left_on="firm_id", right_index=True, how="left")
         for extra in (self.locality, self.risks):
             if not extra.empty:
@@ -147,8 +154,16 @@ class HealthChecks:
             "chain": [{k: plain(v) for k, v in c.items() if k != "firm_id"} for c in self._chain.get(firm_id, [])],  # type: ignore[attr-defined]
             "links": locality,
             "risks": risk,
-            "policies": [{"policy_id": p["policy_id"], "name": p["policy_name"], "benefit": p.get("benefit"),
-                          "reason_zh": p["met_zh"], "reason_en": p["met_en"]} for p in policies],  # fmt: skip
+            "policies": [
+                {
+                    "policy_id": p["policy_id"],
+                    "name": p["policy_name"],
+                    "benefit": p.get("benefit"),
+                    "reason_zh": p["met_zh"],
+                    "reason_en": p["met_en"],
+                }
+                for p in policies
+            ],  # fmt: skip
             "findings": [f.to_dict() for f in _findings(indicators, risk)],
         }
 
@@ -164,7 +179,7 @@ def _by_firm(table: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     if table.empty:
         return out
     for rec in table.to_dict("records"):
-        out.setdefault(str(rec["firm_id"]), []).append(rec)
+        out.setdefault(str(rec["firm_id"]), []).append({str(k): v for k, v in rec.items()})
     return out
 
 
@@ -207,4 +222,3 @@ def _findings(indicators: list[dict[str, Any]], risk: dict[str, Any] | None) -> 
                            (Evidence("foreign_sole_source_inputs", inputs.split(";"), source="links"),), 3,
                            {"inputs": inputs.split(";")}))  # fmt: skip
     return out
-

@@ -23,6 +23,7 @@ from clusterbrain.workflow.firms.rule_language import evaluate_rule
 __all__ = ["CLASSES", "MujunEvaluation", "MujunGroup", "MujunRules", "evaluate_mujun", "load_mujun_rules"]
 
 CLASSES = ("A", "B", "C", "D")
+_NONE = np.asarray(None, dtype=object)
 DEFAULT_FILE = "mujun_zhejiang_county.yaml"
 
 
@@ -181,15 +182,20 @@ class MujunEvaluation:
     def class_counts(self) -> dict[str, dict[str, int]]:
         """Firms per class in each group."""
         ev = self.firms[self.firms["class"].notna()]
-        return {g: {c: int(n) for c, n in s.value_counts().reindex(CLASSES, fill_value=0).items()}
+        return {str(g): {str(c): int(n) for c, n in s.value_counts().reindex(CLASSES, fill_value=0).items()}
                 for g, s in ev.groupby("group")["class"]}  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (firms as records)."""
         return {
-            "rules": {"id": self.rules.id, "version": self.rules.version, "file": self.rules.source_file,
-                      "verified": self.rules.document.get("verified"), "note": self.rules.document.get("note"),
-                      "sources": plain(self.rules.document.get("sources", []))},  # fmt: skip
+            "rules": {
+                "id": self.rules.id,
+                "version": self.rules.version,
+                "file": self.rules.source_file,
+                "verified": self.rules.document.get("verified"),
+                "note": self.rules.document.get("note"),
+                "sources": plain(self.rules.document.get("sources", [])),
+            },  # fmt: skip
             "units": self.rules.document.get("units", ""),
             "class_counts": self.class_counts(),
             "measures": plain(self.rules.measures),
@@ -235,7 +241,7 @@ def evaluate_mujun(frame: pd.DataFrame, rules: MujunRules) -> MujunEvaluation:
     excluded = np.isin(exemption, [ex["id"] for ex in rules.exemptions if ex["effect"] == "exclude"])
     evaluated = (group != None) & ~excluded  # noqa: E711
     out = pd.DataFrame({"firm_id": frame["firm_id"].to_numpy(), "group": group, "evaluated": evaluated,
-                        "exemption": np.where(exemption == "", None, exemption)})  # fmt: skip
+                        "exemption": np.where(exemption == "", np.asarray(None, dtype=object), exemption)})  # fmt: skip
     score = np.full(n, np.nan)
     ratios: dict[str, np.ndarray] = {}
     for g in rules.groups:
@@ -244,10 +250,10 @@ def evaluate_mujun(frame: pd.DataFrame, rules: MujunRules) -> MujunEvaluation:
         points = 100.0 * ratios[g.id] * np.asarray(g.weights)
         score = np.where(members, points.sum(axis=1), score)
         for k, key in enumerate(g.indicators):
-            out[f"{key}"] = out.get(key, pd.Series(np.nan, index=out.index)).where(~members, frame[key].to_numpy())
-            out[f"{key}_points"] = out.get(f"{key}_points", pd.Series(np.nan, index=out.index)).where(
-                ~members, points[:, k]
-            )
+            prev = out[key].to_numpy(dtype=float) if key in out else np.full(n, np.nan)
+            out[key] = np.where(members, frame[key].to_numpy(dtype=float), prev)
+            prev = out[f"{key}_points"].to_numpy(dtype=float) if f"{key}_points" in out else np.full(n, np.nan)
+            out[f"{key}_points"] = np.where(members, points[:, k], prev)
     out["score"] = score
     out["rank_in_group"] = pd.Series(-score).groupby(group).rank(method="min").to_numpy()
     out["class"] = _classes(score, group, evaluated, protected, rules)
@@ -284,7 +290,7 @@ def _sensitivity(
                 if rest > 0:
                     w[np.arange(len(w)) != k] *= (1 - w[k]) / rest
                 score = np.where(evaluated & (group == g.id), 100.0 * ratios[g.id] @ w, np.nan)
-                cls = _classes(score, np.where(group == g.id, group, None), evaluated, protected, rules)
+                cls = _classes(score, np.where(group == g.id, group, _NONE), evaluated, protected, rules)
                 members = evaluated & (group == g.id)
                 moved = members & (cls != base_cls)
                 name = f"{g.id}:{key}{'+' if sign > 0 else '-'}{rules.relative_change:g}"
@@ -292,7 +298,7 @@ def _sensitivity(
                              "change": sign * rules.relative_change, "weights": [round(x, 4) for x in w],
                              "firms_changing_class": int(moved.sum()),
                              "share_changing_class": float(moved.sum() / max(members.sum(), 1))})  # fmt: skip
-                changed[name] = np.where(members, cls, None)
+                changed[name] = np.where(members, cls, _NONE)
     sens = pd.DataFrame(rows)
     if not changed:
         return sens, pd.DataFrame(columns=["firm_id", "class"])

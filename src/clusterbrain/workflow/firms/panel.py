@@ -83,7 +83,8 @@ def indicator_trends(firm_years: pd.DataFrame, keys: Sequence[str], *, flat: flo
         sxx = (dt_ * dt_).groupby(part["firm_id"], sort=True).sum()
         slope = (sxy / sxx.where(sxx > 0)).astype(float)
         rel = slope / y_mean.abs().where(y_mean.abs() > 0)
-        direction = np.select([rel > flat, rel < -flat, rel.notna()], ["rising", "falling", "flat"], default=None)
+        direction = np.select([rel > flat, rel < -flat, rel.notna()], ["rising", "falling", "flat"], default="")
+        direction = np.where(direction == "", np.asarray(None, dtype=object), direction)
         frames.append(
             pd.DataFrame(
                 {

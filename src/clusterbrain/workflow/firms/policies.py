@@ -68,7 +68,7 @@ def _date(value: Any) -> dt.date | None:
 
 def _records(policies: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     if isinstance(policies, pd.DataFrame):
-        return [dict(r) for r in policies.to_dict("records")]
+        return [{str(k): v for k, v in r.items()} for r in policies.to_dict("records")]
     return [dict(p) for p in policies]
 
 
@@ -82,7 +82,9 @@ def _policy_problems(record: Mapping[str, Any], source: str, row: int) -> tuple[
         try:
             rule = json.loads(raw)
         except json.JSONDecodeError as exc:
-            return [Problem(source, row, "rules", raw[:80], f"policy {pid}: not valid JSON ({exc.msg} at {exc.pos})")], None
+            return [
+                Problem(source, row, "rules", raw[:80], f"policy {pid}: not valid JSON ({exc.msg} at {exc.pos})")
+            ], None
     problems = [
         Problem(source, row, p.path, json.dumps(p.value, ensure_ascii=False)[:80], f"policy {pid}: {p.message}")
         for p in rule_problems(rule)
@@ -260,7 +262,10 @@ def match_policies(
     n = len(firms)
     ids = firms["firm_id"].astype(str).to_numpy()
     region = firms["region_id"].astype("string").fillna("")
-    blocks, values, parts_all, scope_all = [], {}, {}, {}
+    blocks: list[pd.DataFrame] = []
+    values: dict[str, dict[str, np.ndarray]] = {}
+    parts_all: dict[str, dict[str, np.ndarray]] = {}
+    scope_all: dict[str, np.ndarray] = {}
     for p in policies:
         ok, parts = evaluate_rule(p.rule, firms)
         scope = scopes.get(p.policy_id) if scopes is not None and p.region_id is not None else None
@@ -307,4 +312,3 @@ def match_policies(
         if col in table:
             table[col] = table[col].str.removesuffix("; ")
     return PolicyMatches(tuple(policies), on, table, {f: i for i, f in enumerate(ids)}, values, parts_all, scope_all)
-

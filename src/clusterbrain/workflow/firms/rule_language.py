@@ -100,7 +100,9 @@ def rule_problems(rule: Any, *, path: str = "rules", depth: int = 0) -> list[Rul
                 return [RuleProblem(f"{path}.{group}", items, "must be a non-empty list of rules")]
             if len(items) > MAX_ITEMS:
                 return [RuleProblem(f"{path}.{group}", len(items), f"at most {MAX_ITEMS} rules per list")]
-            return [p for i, r in enumerate(items) for p in rule_problems(r, path=f"{path}.{group}[{i}]", depth=depth + 1)]
+            return [
+                p for i, r in enumerate(items) for p in rule_problems(r, path=f"{path}.{group}[{i}]", depth=depth + 1)
+            ]
     if "not" in keys:
         if keys != {"not"}:
             return [RuleProblem(path, sorted(keys), "'not' cannot be combined with other keys")]
@@ -146,7 +148,9 @@ def _leaf_problems(rule: dict[str, Any], path: str) -> list[RuleProblem]:
     elif op in ("in", "not_in"):
         if not isinstance(value, list) or not value or len(value) > 10_000:
             return [RuleProblem(vpath, value, f"'{op}' needs a non-empty list")]
-        bad = [v for v in value if not (_number(v) if numeric else isinstance(v, str | int) and not isinstance(v, bool))]
+        bad = [
+            v for v in value if not (_number(v) if numeric else isinstance(v, str | int) and not isinstance(v, bool))
+        ]
         if bad:
             kind = "numbers" if numeric else "texts"
             return [RuleProblem(vpath, bad[0], f"'{op}' on '{field}' needs a list of {kind}")]
@@ -266,7 +270,9 @@ def evaluate_rule3(rule: dict[str, Any], frame: pd.DataFrame) -> tuple[np.ndarra
 def _evaluate3(rule: dict[str, Any], frame: pd.DataFrame, path: str, parts: dict[str, np.ndarray]) -> np.ndarray:
     for group, combine in (("all", np.min), ("any", np.max)):
         if group in rule:
-            stacked = np.vstack([_evaluate3(r, frame, f"{path}.{group}[{i}]", parts) for i, r in enumerate(rule[group])])
+            stacked = np.vstack(
+                [_evaluate3(r, frame, f"{path}.{group}[{i}]", parts) for i, r in enumerate(rule[group])]
+            )
             return combine(stacked, axis=0)
     if "not" in rule:
         return -_evaluate3(rule["not"], frame, f"{path}.not", parts)

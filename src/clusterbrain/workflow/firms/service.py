@@ -74,7 +74,9 @@ def node_positions(firms: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFra
     return a[cols].sort_values(["firm_id", "chain_id"], kind="stable").reset_index(drop=True)
 
 
-def load_firm_data(con: duckdb.DuckDBPyConnection, *, year: int | None = None, peer_level: str = "province") -> FirmData:
+def load_firm_data(
+    con: duckdb.DuckDBPyConnection, *, year: int | None = None, peer_level: str = "province"
+) -> FirmData:
     """Read firms, panel, links, policies, regions and stored chain mappings; derive every field.
 
     ``year`` is the reference year of firm ages (default: the last panel year, else today's).
@@ -138,7 +140,11 @@ def check_firms(
     frame = full[mask].reset_index(drop=True)
     ids = set(frame["firm_id"])
     panel = data.firm_years[data.firm_years["firm_id"].isin(ids)]
-    trends = indicator_trends(panel, HEALTH_INDICATORS[1:] + ("revenue",)) if not panel.empty else pd.DataFrame(columns=["firm_id"])
+    trends = (
+        indicator_trends(panel, HEALTH_INDICATORS[1:] + ("revenue",))
+        if not panel.empty
+        else pd.DataFrame(columns=["firm_id"])
+    )
     local = descendants(data.regions, region_id) if region_id is not None else set(frame["peer_region"].dropna()) | set(
         data.frame.loc[data.frame["peer_region"].isin(set(frame["peer_region"])), "region_id"].dropna())  # fmt: skip
     links = data.links[data.links["customer_id"].isin(ids) | data.links["supplier_id"].isin(ids)]
@@ -161,7 +167,9 @@ def read_facts(path: str | Path) -> pd.DataFrame:
     table = pa.Table.from_batches(list(source.batches()))
     header = [normalise_header(h) for h in source.header]
     if "firm_id" not in header:
-        raise InputValidationError([Problem(Path(path).name, 1, "firm_id", None, "required column 'firm_id' is missing")])
+        raise InputValidationError(
+            [Problem(Path(path).name, 1, "firm_id", None, "required column 'firm_id' is missing")]
+        )
     declared = {f.key for f in DECLARED}
     unknown = [h for h in header if h not in declared | {"firm_id"}]
     if unknown:

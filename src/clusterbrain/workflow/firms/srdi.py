@@ -214,7 +214,7 @@ class SrdiScreening:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Firms per status in each level."""
-        return {lv: {s: int(n) for s, n in g["status"].value_counts().reindex(list(STATUS_LABELS), fill_value=0).items()}
+        return {str(lv): {str(s): int(n) for s, n in g["status"].value_counts().reindex(list(STATUS_LABELS), fill_value=0).items()}
                 for lv, g in self.table.groupby("level", sort=False)}  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
@@ -223,7 +223,9 @@ class SrdiScreening:
                 "firms": records(self.table), "hidden_champions": records(self.hidden_champions)}  # fmt: skip
 
 
-def screen_srdi(frame: pd.DataFrame, rules: SrdiRules, *, hidden_share: float = 0.10, hidden_rank: int = 3) -> SrdiScreening:
+def screen_srdi(
+    frame: pd.DataFrame, rules: SrdiRules, *, hidden_share: float = 0.10, hidden_rank: int = 3
+) -> SrdiScreening:
     """Screen every firm of ``frame`` (derived fields, declared facts merged) against each level.
 
     A firm is *eligible* when it meets every criterion, *to confirm* when it misses none but
@@ -251,13 +253,20 @@ def screen_srdi(frame: pd.DataFrame, rules: SrdiRules, *, hidden_share: float = 
             point_tables.append(pts.assign(level=lv.id))
         blocks.append(explain(work, lv, rules.max_missed, rules.max_relative_gap, STATUS_LABELS))
         if lv.points:
-            blocks[-1] = blocks[-1].assign(points_low=pts["points_low"].to_numpy(), points_high=pts["points_high"].to_numpy())
+            blocks[-1] = blocks[-1].assign(
+                points_low=pts["points_low"].to_numpy(), points_high=pts["points_high"].to_numpy()
+            )
     table = pd.concat(blocks, ignore_index=True)
     points = pd.concat(point_tables, ignore_index=True) if point_tables else pd.DataFrame()
     listed = frame["tags"].astype("string").fillna("").str.contains("listed", regex=False)
     sme = evaluate_rule3({"any": [{"field": "employees", "op": "<", "value": 1000},
                                   {"field": "revenue", "op": "<", "value": 40000}]}, work)[0] == 1  # fmt: skip
-    cand = sme & ~listed.to_numpy() & (work["node_share"].to_numpy() >= hidden_share) & (work["node_rank"].to_numpy() <= hidden_rank)
+    cand = (
+        sme
+        & ~listed.to_numpy()
+        & (work["node_share"].to_numpy() >= hidden_share)
+        & (work["node_rank"].to_numpy() <= hidden_rank)
+    )
     cols = [c for c in ("firm_id", "name", "region_id", "chain_id", "node_id", "revenue", "node_share", "node_rank")
             if c in work]  # fmt: skip
     return SrdiScreening(rules, table, points, work.loc[cand, cols].reset_index(drop=True))
