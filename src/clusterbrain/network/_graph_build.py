@@ -121,7 +121,7 @@ def firm_network(
         row = int(np.flatnonzero(bad)[0])
         raise InvalidParameterError(
             f"The 'value' column of {func} must hold finite numbers >= 0. "
-            f"Got {links['value'].iloc[row]!r} in row {row} instead ({int(bad.sum())} such row(s))."
+            f"Got {links['value'].tolist()[row]!r} in row {row} instead ({int(bad.sum())} such row(s))."
         )
 
     f = firms.reset_index(drop=True).copy()

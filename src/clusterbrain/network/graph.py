@@ -29,6 +29,7 @@ __all__ = [
     "foreign_input_share",
     "region_dependence",
     "sole_source_inputs",
+    "sourcing_table",
     "supplier_concentration",
 ]
 
@@ -276,6 +277,16 @@ def articulation_points(net: FirmNetwork, /, *, firms: Collection[str] | None = 
     table = cut_vertices(graph)
     table.insert(0, "firm_id", net.firms["firm_id"].to_numpy()[table.pop("code").to_numpy(dtype=np.int64)])
     return table.sort_values(["separated", "firm_id"], ascending=[False, True], ignore_index=True)
+
+
+def sourcing_table(
+    net: FirmNetwork, /, *, by: str = "firm", per_input: bool = False, customers: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Every sourcing column at once: those of :func:`supplier_concentration` and :func:`foreign_input_share`.
+
+    One pass over the edges for callers that need both (the parameters are theirs).
+    """
+    return _table(net, by, per_input, customers, "sourcing_table")
 
 
 def _table(net: FirmNetwork, by: str, per_input: bool, customers: Collection[str] | None, func: str) -> pd.DataFrame:

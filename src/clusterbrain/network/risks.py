@@ -23,10 +23,9 @@ from clusterbrain.network.graph import (
     RegionDependence,
     articulation_points,
     betweenness,
-    foreign_input_share,
     region_dependence,
     sole_source_inputs,
-    supplier_concentration,
+    sourcing_table,
 )
 
 __all__ = [
@@ -122,9 +121,7 @@ def region_indicators(
     inputs = _inputs(net, local_set)
     node_inputs = sole_source_inputs(net, by="node", customers=local_set).rename(columns={"group": "customer_node"})
 
-    nodes = supplier_concentration(net, by="node", customers=local_set).join(
-        foreign_input_share(net, by="node", customers=local_set).drop(columns="input_value")
-    )
+    nodes = sourcing_table(net, by="node", customers=local_set)
     on_node = net.firms[net.mask(local_set) & net.firms["node_id"].notna().to_numpy()]
     counts = on_node.groupby("node_id")["firm_id"].nunique().rename("local_firms")
     nodes = counts.to_frame().join(nodes, how="outer").rename_axis("node_id")
@@ -132,8 +129,7 @@ def region_indicators(
 
     bridges = articulation_points(net, firms=local_set)
     between = betweenness(net, firms=local_set, k=betweenness_k, seed=seed)
-    firms = supplier_concentration(net, by="firm", customers=local_set)[["input_value", "suppliers", "hhi"]]
-    firms = firms.join(foreign_input_share(net, by="firm", customers=local_set)[["foreign_share"]])
+    firms = sourcing_table(net, by="firm", customers=local_set)[["input_value", "suppliers", "hhi", "foreign_share"]]
     firms = firms.join(between, how="outer").rename_axis("firm_id")
     firms["separated"] = bridges.set_index("firm_id")["separated"].reindex(firms.index, fill_value=0).astype(int)
     firms["betweenness"] = firms["betweenness"].fillna(0.0)
@@ -242,13 +238,15 @@ def risk_warnings(
 
 
 def _inputs(net: FirmNetwork, local: frozenset[str]) -> pd.DataFrame:
-    conc = supplier_concentration(net, by="all", per_input=True, customers=local)
-    foreign = foreign_input_share(net, by="all", per_input=True, customers=local).drop(columns="input_value")
-    table = conc.join(foreign).droplevel("group")
-    table = table[table.index.notna()]
-    sole = sole_source_inputs(net, by="all", customers=local).set_index("input_node")
-    cols = ["sole_source", "supplier_id", "supplier_region_id", "supplier_country"]
-    return table.join(sole[cols]).rename_axis("input_node")
+    table = sourcing_table(net, by="all", per_input=True, customers=local).droplevel("group")
+    table = table[table.index.notna()].rename_axis("input_node")
+    # As sole_source_inputs: the single supplier, where it is one, with its region and country.
+    table["sole_source"] = table["suppliers"] == 1
+    table["supplier_id"] = table["top_supplier_id"].where(table["sole_source"])
+    who = net.firms.set_index("firm_id")
+    table["supplier_region_id"] = table["supplier_id"].map(who["region_id"])
+    table["supplier_country"] = table["supplier_id"].map(who["country"])
+    return table
 
 
 def _centroid(local: pd.DataFrame) -> tuple[float, float] | None:
