@@ -13,6 +13,7 @@ from rich.table import Table
 from clusterbrain import __version__
 from clusterbrain.cli.chain import chain_app
 from clusterbrain.cli.errors import handle_errors
+from clusterbrain.cli.firm import app as firm_app
 from clusterbrain.cli.metrics import metrics_app
 from clusterbrain.cli.network import network_app
 from clusterbrain.cli.plan import register as register_planning
@@ -21,6 +22,7 @@ from clusterbrain.demo.build import build_demo_workspace
 from clusterbrain.store import IMPORT_KINDS, Workspace
 from clusterbrain.store.sources import FORMATS, import_path
 from clusterbrain.workflow.chains import import_chain_template
+from clusterbrain.workflow.firms.policies import policy_import_check
 
 __all__ = ["app"]
 
@@ -35,6 +37,7 @@ app = typer.Typer(
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(chain_app, name="chain")
 app.add_typer(network_app, name="network")
+app.add_typer(firm_app, name="firm")
 register_planning(app)
 out = Console()
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file (DuckDB) 工作空间文件.")]
@@ -118,7 +121,8 @@ def import_(
             )
         return
     with Workspace.open(workspace) as ws, row_progress(f"importing {file.name}", quiet=as_json) as progress:
-        report = import_path(ws.con, kind, file, fmt=fmt, progress=progress)
+        check = policy_import_check if kind == "policies" else None
+        report = import_path(ws.con, kind, file, fmt=fmt, progress=progress, row_check=check)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return

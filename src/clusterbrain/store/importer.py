@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from clusterbrain import __version__
@@ -18,9 +19,11 @@ from clusterbrain.store.readers import ROW, file_sha256, open_tabular
 from clusterbrain.store.schema import IMPORT_KINDS, TABLES, Table
 from clusterbrain.store.validation import quote, raw_kept, rules_for, run_rules, typed_select
 
-__all__ = ["ImportReport", "ParquetScan", "Progress", "import_batches", "import_file", "table_for_kind"]
+__all__ = ["ImportReport", "ParquetScan", "Progress", "RowCheck", "import_batches", "import_file", "table_for_kind"]
 
 Progress = Callable[[int], None]
+RowCheck = Callable[[pd.DataFrame, str], list[Problem]]
+"""Extra check of staged rows: (rows with ``_row``, file name) -> problems."""
 """Called with the number of rows staged so far."""
 
 
@@ -157,8 +160,13 @@ def import_batches(
     sha256: str = "",
     file_format: str = "arrow",
     progress: Progress | None = None,
+    row_check: RowCheck | None = None,
 ) -> ImportReport:
     """Stage, validate and write ``batches`` into the table of ``kind``, all or nothing.
+
+    ``row_check``, when given, sees the staged rows (a DataFrame with ``_row``, in file
+    order) after the schema rules pass and returns the problems it finds; an upper layer
+    uses it for checks the schema cannot express (a policy's eligibility-rule language).
 
     Batches carry a leading ``_row`` column (see :meth:`TabularFile.batches`) and then
     the columns named by ``header``; a :class:`ParquetScan` is read by DuckDB itself. Rows whose key already exists in the workspace are
@@ -180,6 +188,10 @@ def import_batches(
         if rows_read == 0:
             raise ImportValidationError([Problem(file_name, None, None, None, "the file has a header but no rows")])
         run_rules(con, rules_for(table, present, raw_kept(table, present, kinds)), file_name)
+        if row_check is not None:
+            found = row_check(con.sql("SELECT * FROM _typed ORDER BY _row").df(), file_name)
+            if found:
+                raise ImportValidationError(found)
         replaced = _replace_rows(con, table)
         con.execute(
             "INSERT INTO imports SELECT coalesce(max(import_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM imports",
@@ -223,7 +235,12 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, table: Table) -> int:
 
 
 def import_file(
-    con: duckdb.DuckDBPyConnection, kind: str, path: Path, *, progress: Progress | None = None
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    row_check: RowCheck | None = None,
 ) -> ImportReport:
     """Import a CSV, XLSX or Parquet file of canonical columns (or their aliases)."""
     path = Path(path)
@@ -238,4 +255,5 @@ def import_file(
         sha256=file_sha256(path),
         file_format=source.format,
         progress=progress,
+        row_check=row_check,
     )

@@ -9,7 +9,8 @@ import duckdb
 
 from clusterbrain import __version__
 from clusterbrain.exceptions import InvalidParameterError, SchemaError
-from clusterbrain.store.importer import ImportReport, Progress, import_batches, import_file, table_for_kind
+from clusterbrain.store.importer import ImportReport, Progress, RowCheck, import_batches, import_file, table_for_kind
+from clusterbrain.store.loaders import KINDS as LOADER_KINDS
 from clusterbrain.store.loaders import LOADERS, detect_loader
 from clusterbrain.store.loaders.io_tables import read_io_table
 from clusterbrain.store.readers import file_sha256, number_rows, open_tabular
@@ -26,6 +27,7 @@ def import_path(
     *,
     fmt: str = "auto",
     progress: Progress | None = None,
+    row_check: RowCheck | None = None,
 ) -> ImportReport:
     """Import ``path`` as ``kind``, reading it with the layout ``fmt``.
 
@@ -43,11 +45,14 @@ def import_path(
             f"The 'format' parameter of import must be one of auto, {', '.join(FORMATS)}. Got {fmt!r} instead."
         )
     if fmt == "canonical":
-        return import_file(con, kind, path, progress=progress)
+        return import_file(con, kind, path, progress=progress, row_check=row_check)
     header = list(open_tabular(path).header)
-    loader = LOADERS[fmt] if fmt != "auto" else detect_loader(kind, header)
+    if fmt != "auto":
+        loader = LOADERS[fmt]
+    else:
+        loader = detect_loader(kind, header) if kind in LOADER_KINDS else None
     if loader is None:
-        return import_file(con, kind, path, progress=progress)
+        return import_file(con, kind, path, progress=progress, row_check=row_check)
     if loader.kind != table_for_kind(kind).name and loader.kind != kind:
         raise InvalidParameterError(f"format {loader.name!r} produces {loader.kind}, not {kind}")
     data = loader.read(path)

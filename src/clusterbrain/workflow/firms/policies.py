@@ -22,7 +22,14 @@ from clusterbrain.workflow.evidence import plain
 from clusterbrain.workflow.firms.fields import NUMERIC_FIELDS
 from clusterbrain.workflow.firms.rule_language import Leaf, evaluate_rule, leaves, rule_problems
 
-__all__ = ["Policy", "PolicyMatches", "match_policies", "parse_policies", "validate_policy_rules"]
+__all__ = [
+    "Policy",
+    "PolicyMatches",
+    "match_policies",
+    "parse_policies",
+    "policy_import_check",
+    "validate_policy_rules",
+]
 
 
 @dataclass(frozen=True)
@@ -312,3 +319,14 @@ def match_policies(
         if col in table:
             table[col] = table[col].str.removesuffix("; ")
     return PolicyMatches(tuple(policies), on, table, {f: i for i, f in enumerate(ids)}, values, parts_all, scope_all)
+
+
+def policy_import_check(rows: pd.DataFrame, file_name: str) -> list[Problem]:
+    """The eligibility-rule problems of staged ``policies`` rows (for ``import policies``).
+
+    ``rows`` carries ``_row``, the row number in the file as a spreadsheet shows it, which
+    the problems cite.
+    """
+    return [
+        p for record in _records(rows) for p in _policy_problems(record, file_name, int(record.get("_row") or 0))[0]
+    ]
