@@ -15,6 +15,7 @@ from clusterbrain.exceptions import InvalidParameterError
 from clusterbrain.store import Workspace
 from clusterbrain.store.exports import write_json
 from clusterbrain.workflow.io_study import io_tables, study_io
+from clusterbrain.workflow.network_risks import network_risks
 
 __all__ = ["network_app"]
 
@@ -97,3 +98,31 @@ def io_study_command(
         return
     for finding in study.findings:
         out.print(f"- {finding.text_zh}  /  {finding.text_en}", highlight=False)
+
+
+@network_app.command("risks")
+@handle_errors
+def risks_command(
+    region: Annotated[str, typer.Argument(help="Region id, e.g. 990000 (its firms and those below it).")],
+    workspace: WorkspaceOption,
+    chain: Annotated[
+        str | None, typer.Option("--chain", "-c", help="Chain template; default: the mapped chains.")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Link year; default: the latest of each pair.")] = None,
+    top_candidates: Annotated[
+        int, typer.Option("--top-candidates", min=0, help="Alternative suppliers per warning.")
+    ] = 5,
+    output: OutputOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Risk warnings 风险预警: sole sources, foreign dependence, concentrated suppliers, bridge firms, region dependence."""
+    with Workspace.open(workspace, read_only=True) as ws:
+        report = network_risks(ws.con, region, chain_id=chain, year=year, top_candidates=top_candidates)
+    document = report.to_dict()
+    emit(document, output, as_json)
+    if as_json:
+        return
+    view = Table("severity 级别", "kind 类型", "warning 预警 → action 建议", title=f"Risk warnings 风险预警 {region}")
+    for warning in document["warnings"]:
+        view.add_row(str(warning["severity"]), warning["kind"], f"{warning['what_zh']}\n→ {warning['action_zh']}")
+    out.print(view)

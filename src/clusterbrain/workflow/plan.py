@@ -13,6 +13,7 @@ from clusterbrain.workflow.design import ProjectPlan, design
 from clusterbrain.workflow.diagnose import Diagnosis, diagnose
 from clusterbrain.workflow.evidence import Finding
 from clusterbrain.workflow.monitor import Monitoring, monitor
+from clusterbrain.workflow.network_risks import network_risks, risk_findings
 from clusterbrain.workflow.planning_context import PlanningContext, load_context
 from clusterbrain.workflow.position import Positioning, position
 
@@ -66,8 +67,14 @@ def run_plan(
     pestel: pd.DataFrame | None = None,
     risks: Sequence[Finding] | None = None,
 ) -> Plan:
-    """Run the four steps for ``region_id`` on the workspace behind ``con``."""
+    """Run the four steps for ``region_id`` on the workspace behind ``con``.
+
+    Without ``risks``, the supply-network risk warnings of the region are computed (when the
+    workspace has supply links) and included in the diagnosis.
+    """
     ctx = load_context(con, region_id, chains=chains, year=year, params=params)
+    if risks is None and not ctx.links.empty:
+        risks = risk_findings(network_risks(con, region_id))
     d = diagnose(ctx, pestel=pestel, risks=list(risks or []))
     p = position(ctx, d)
     g = design(ctx, d, p)
