@@ -205,12 +205,18 @@ def text_evidence(firms: pd.DataFrame, template: ChainTemplate) -> list[pd.DataF
 
     names = found("name", firm_names=True)
     name_rows = evidence(
-        names["pos"], names["node"], "name", EVIDENCE_CONFIDENCE["name"], ("name contains " + _text(names["keywords"])).to_numpy(object)
+        names["pos"],
+        names["node"],
+        "name",
+        EVIDENCE_CONFIDENCE["name"],
+        ("name contains " + _text(names["keywords"])).to_numpy(object),
     )
     both = pd.concat([found("business_scope").assign(src=1), found("tags").assign(src=2)], ignore_index=True)
     twice = both.duplicated(["pos", "node"], keep=False).to_numpy()
     # A node found in both the scope and the tags: the union of its keywords, in vocabulary order.
-    merged = both[twice].explode("words").drop_duplicates(["pos", "node", "words"]).sort_values(["pos", "node", "words"])
+    merged = (
+        both[twice].explode("words").drop_duplicates(["pos", "node", "words"]).sort_values(["pos", "node", "words"])
+    )
     merged = merged.groupby(["pos", "node"], sort=False).agg(words=("words", tuple), src=("src", "sum")).reset_index()
     merged["keywords"] = merged["words"].map(", ".join).astype(object)
     scoped = pd.concat([both[~twice], merged], ignore_index=True)
@@ -237,7 +243,15 @@ def label_evidence(firms: pd.DataFrame, labels: pd.DataFrame | None, template: C
     crosswalk = pd.DataFrame({"label": clean(rows["label"]), "node": node, "prior": prior, "hints": hints})
     firm_labels = pd.DataFrame({"pos": np.arange(len(firms), dtype=np.int64), "label": clean(firms["industry_label"])})
     table = firm_labels[firm_labels["label"] != ""].merge(crosswalk, on="label")
-    out = [evidence(table["pos"], table["node"], "label", table["prior"], ("industry label " + _text(table["label"])).to_numpy(object))]
+    out = [
+        evidence(
+            table["pos"],
+            table["node"],
+            "label",
+            table["prior"],
+            ("industry label " + _text(table["label"])).to_numpy(object),
+        )
+    ]
     hinted = table[table["hints"] != ""]
     if len(hinted):
         names = _short_names(firms["name"]).to_numpy(object)[hinted["pos"].to_numpy()]
@@ -342,7 +356,9 @@ def best(candidates: pd.DataFrame, forced: pd.DataFrame) -> pd.DataFrame:
     """
     table = candidates.merge(forced, on=["pos", "node"], how="left")
     table["rank"] = table["rank"].fillna(0).astype(np.int64)
-    table = table.sort_values(["pos", "rank", "confidence", "node"], ascending=[True, False, False, True], kind="stable")
+    table = table.sort_values(
+        ["pos", "rank", "confidence", "node"], ascending=[True, False, False, True], kind="stable"
+    )
     table = table.drop_duplicates("pos").reset_index(drop=True)
     table["forced"] = table["rank"].to_numpy() > 0
     return table

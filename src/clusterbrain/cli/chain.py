@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from clusterbrain.chain.mapping import LOW_CONFIDENCE
 from clusterbrain.cli.errors import handle_errors
 from clusterbrain.report.figures import chain_map_figure, save_figure, smile_curve_figure
 from clusterbrain.store import Workspace
@@ -102,20 +103,30 @@ def map_(
         Path | None, typer.Option("--overrides", help="CSV/XLSX of firm_id,node_id assignments that win.")
     ] = None,
     min_confidence: Annotated[float, typer.Option("--min-confidence", help="Lowest confidence kept.")] = 0.5,
+    low_confidence: Annotated[
+        float,
+        typer.Option("--low-confidence", help="Mapped firms below this confidence are reported as low-confidence."),
+    ] = LOW_CONFIDENCE,
+    curated: Annotated[
+        bool, typer.Option("--curated/--no-curated", help="Use the shipped curated listed companies.")
+    ] = True,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Also write assignments.csv, unmapped.csv.")
+        Path | None, typer.Option("--out", "-o", help="Also write assignments.csv, unmapped.csv, summary.csv.")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Map firms to chain nodes 企业挂链: by industry code, keywords in name and business scope, declared products.
 
-    Every assignment carries a confidence and its reason; manual overrides win; unmapped firms are listed.
-    The mapping is stored in the workspace for `chain gaps`.
+    Listed companies also by their industry label (with name fragments it makes telling) and, unless
+    --no-curated, a small curated table of well-known firms. Every assignment carries a confidence and its
+    reason; manual overrides win; unmapped firms are listed, and the share mapped with low confidence is
+    reported. The mapping is stored in the workspace for `chain gaps`.
     """
     manual = read_node_overrides(overrides) if overrides is not None else None
     with Workspace.open(workspace) as ws:
-        mapping = map_chain_firms(ws.con, chain_id, overrides=manual, min_confidence=min_confidence)
-    summary = mapping.summary()
+        mapping = map_chain_firms(ws.con, chain_id, overrides=manual, min_confidence=min_confidence, curated=curated)
+    summary = mapping.summary(low_confidence=low_confidence)
+    coverage = mapping.coverage(low_confidence=low_confidence)
     if out_dir is not None:
         write_csv_tables(
             out_dir, {"assignments": mapping.assignments, "unmapped": mapping.unmapped, "summary": summary}
@@ -127,6 +138,7 @@ def map_(
                     "chain_id": chain_id,
                     "mapped": len(mapping.assignments),
                     "unmapped": len(mapping.unmapped),
+                    "coverage": coverage,
                     "per_node": summary.to_dict("records"),
                 },
                 ensure_ascii=False,
@@ -134,9 +146,14 @@ def map_(
             )
         )
         return
+    low_share = coverage["low_confidence_share"]
     out.print(
         f"[green]mapped[/green] {len(mapping.assignments):,} firms to {chain_id}; "
-        f"{len(mapping.unmapped):,} firms unmapped (stored in the workspace)"
+        f"{len(mapping.unmapped):,} firms unmapped (stored in the workspace)\n"
+        f"low confidence 低置信度 (< {low_confidence:g}): {coverage['low_confidence']:,} of the mapped firms"
+        + ("" if low_share is None else f" ({low_share:.1%})")
+        + "; by method: "
+        + ", ".join(f"{k} {v:,}" for k, v in coverage["by_method"].items() if v)
     )
     table = Table(*[str(c) for c in summary.columns], title="Firms per node 各环节企业数")
     for row in summary.itertuples(index=False):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from clusterbrain.cli.errors import handle_errors
 from clusterbrain.exceptions import InvalidParameterError
@@ -122,7 +122,12 @@ def risks_command(
     emit(document, output, as_json)
     if as_json:
         return
-    view = Table("severity 级别", "kind 类型", "warning 预警 → action 建议", title=f"Risk warnings 风险预警 {region}")
+    view = Table(
+        "severity 级别",
+        "kind 类型",
+        Column("warning 预警 → action 建议", overflow="fold"),
+        title=f"Risk warnings 风险预警 {region}",
+    )
     for warning in document["warnings"]:
         view.add_row(str(warning["severity"]), warning["kind"], f"{warning['what_zh']}\n→ {warning['action_zh']}")
     out.print(view)

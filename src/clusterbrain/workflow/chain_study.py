@@ -15,6 +15,7 @@ import pandas as pd
 
 from clusterbrain.chain import (
     ChainAnalysis,
+    ChainTemplate,
     FirmMapping,
     GapList,
     StatusThresholds,
@@ -32,9 +33,9 @@ from clusterbrain.store.frames import (
 )
 from clusterbrain.store.long import stats_long
 from clusterbrain.workflow.chain_charts import chain_graph_data, smile_curve_data
-from clusterbrain.workflow.chains import load_chain
+from clusterbrain.workflow.chains import known_firms, label_crosswalk, load_chain, with_industry_labels
 
-__all__ = ["ChainStudy", "map_chain_firms", "study_chain"]
+__all__ = ["ChainStudy", "chain_mapping", "map_chain_firms", "study_chain"]
 
 
 def map_chain_firms(
@@ -43,16 +44,47 @@ def map_chain_firms(
     *,
     overrides: pd.DataFrame | None = None,
     min_confidence: float = 0.5,
+    curated: bool = True,
     save: bool = True,
 ) -> FirmMapping:
-    """Map the workspace's firms to the nodes of a chain and (with ``save``) store the mapping in ``firm_nodes``."""
+    """Map the workspace's firms to the nodes of a chain and (with ``save``) store the mapping in ``firm_nodes``.
+
+    Industry labels (the ``tushare_industry:`` tag of listed companies) are read with the
+    shipped label crosswalk, and the shipped curated firms are used unless ``curated`` is false.
+    """
     template = load_chain(chain_id, con)
-    mapping = map_firms(
-        firms_frame(con), template, links=links_frame(con), overrides=overrides, min_confidence=min_confidence
+    mapping = chain_mapping(
+        firms_frame(con),
+        template,
+        links_frame(con),
+        overrides=overrides,
+        min_confidence=min_confidence,
+        curated=curated,
     )
     if save:
         save_firm_nodes(con, chain_id, mapping.assignments)
     return mapping
+
+
+def chain_mapping(
+    firms: pd.DataFrame,
+    template: ChainTemplate,
+    links: pd.DataFrame | None = None,
+    *,
+    overrides: pd.DataFrame | None = None,
+    min_confidence: float = 0.5,
+    curated: bool = True,
+) -> FirmMapping:
+    """:func:`~clusterbrain.chain.map_firms` with the shipped label crosswalk and (with ``curated``) known firms."""
+    return map_firms(
+        with_industry_labels(firms),
+        template,
+        links=links,
+        overrides=overrides,
+        labels=label_crosswalk(),
+        curated=known_firms() if curated else None,
+        min_confidence=min_confidence,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,7 +140,7 @@ def study_chain(
         assignments = firm_nodes_frame(con, chain_id)
         links = links_frame(con)
         if assignments.empty:
-            assignments = map_firms(firms, template, links=links).assignments
+            assignments = chain_mapping(firms, template, links).assignments
         analysis = analyse_chain(template, firms, assignments, links, regions=regions, thresholds=thresholds, year=year)
     gaps = chain_gaps(analysis, template, top_extend=top_extend)
     return ChainStudy(

@@ -7,13 +7,25 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from clusterbrain.chain import ChainTemplate, parse_template
 from clusterbrain.exceptions import InvalidParameterError
+from clusterbrain.store.chain_templates.crosswalk import LABEL_SCHEME, builtin_known_firms, builtin_label_crosswalk
 from clusterbrain.store.chains import builtin_chain_documents, read_chain_file, save_chain, workspace_chain_documents
 from clusterbrain.store.codes import builtin_code_lists
 
-__all__ = ["builtin_templates", "import_chain_template", "known_codes", "load_chain", "templates"]
+__all__ = [
+    "LABEL_SCHEME",
+    "builtin_templates",
+    "import_chain_template",
+    "known_codes",
+    "known_firms",
+    "label_crosswalk",
+    "load_chain",
+    "templates",
+    "with_industry_labels",
+]
 
 
 def known_codes(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, set[str]]:
@@ -74,3 +86,39 @@ def import_chain_template(con: duckdb.DuckDBPyConnection, path: str | Path) -> t
     path = Path(path)
     template = parse_template(read_chain_file(path), source=path.name, known_codes=known_codes(con))
     return template, save_chain(con, template.to_dict(), path=path)
+
+
+def label_crosswalk() -> pd.DataFrame:
+    """The shipped crosswalk of Tushare industry labels to chain nodes (``labels`` of ``map_firms``)."""
+    return builtin_label_crosswalk()
+
+
+def known_firms() -> pd.DataFrame:
+    """The shipped curated listed companies (``curated`` of ``map_firms``)."""
+    return builtin_known_firms()
+
+
+def with_industry_labels(firms: pd.DataFrame, scheme: str = LABEL_SCHEME) -> pd.DataFrame:
+    """Firms with an ``industry_label`` column read from their ``<scheme>:<label>`` tag, which leaves the tags.
+
+    The Tushare loader stores a listed company's industry label as the tag
+    ``tushare_industry:电气设备``; the label is a signal of its own for the mapping, so it
+    is taken out of the tags (where its words would count as keywords a second time).
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"firm_id": ["A", "B"], "tags": ["listed;主板;tushare_industry:半导体", None]})
+    >>> out = with_industry_labels(firms)
+    >>> out["industry_label"].tolist(), out["tags"].tolist()
+    (['半导体', None], ['listed;主板', None])
+    """
+    if "tags" not in firms.columns:
+        return firms.assign(industry_label=None) if "industry_label" not in firms.columns else firms
+    tags = firms["tags"].astype(object)
+    pattern = rf"(?:^|;)\s*{scheme}:([^;]*)"
+    label = tags.str.extract(pattern, expand=False).str.strip()
+    rest = tags.str.replace(pattern, "", regex=True).str.strip(";")
+    out = firms.assign(tags=rest.where(tags.notna(), None).astype(object))
+    if "industry_label" in firms.columns:
+        label = firms["industry_label"].astype(object).where(firms["industry_label"].notna(), label)
+    return out.assign(industry_label=label.where(label.notna() & (label != ""), None).astype(object))

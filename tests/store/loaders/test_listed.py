@@ -43,9 +43,16 @@ def test_market_counts_match_source(firms: pa.Table) -> None:
 def test_tags_carry_listing_and_controller_type(firms: pa.Table, stock_path: Path) -> None:
     with stock_path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    expected = [";".join(p for p in ("listed", r["market"], r["act_ent_type"]) if p) for r in rows]
+    expected = [
+        ";".join(
+            p
+            for p in ("listed", r["market"], r["act_ent_type"], r["industry"] and f"tushare_industry:{r['industry']}")
+            if p
+        )
+        for r in rows
+    ]
     assert firms["tags"].to_pylist() == expected
-    assert firms["tags"].to_pylist()[0] == "listed;主板;其他"
+    assert firms["tags"].to_pylist()[0] == "listed;主板;其他;tushare_industry:银行"
 
 
 def test_regions_from_area(firms: pa.Table, stock_path: Path) -> None:
@@ -100,7 +107,7 @@ def test_constructed_file_with_empty_area(tmp_path: Path) -> None:
     )
     rows = read_tushare_stock_basic(path).to_pylist()
     assert [(r["firm_id"], r["region_id"], r["tags"], r["country"]) for r in rows] == [
-        ("600000.SH", "310000", "listed;主板;地方国有企业", "CN"),
+        ("600000.SH", "310000", "listed;主板;地方国有企业;tushare_industry:银行", "CN"),
         ("920000.BJ", None, "listed;北交所", "CN"),
     ]
 

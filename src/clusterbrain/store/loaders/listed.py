@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from clusterbrain.exceptions import SchemaError
+from clusterbrain.store.chain_templates.crosswalk import LABEL_SCHEME
 from clusterbrain.store.loaders._base import Loader, canonical_table, has_columns, map_unique
 from clusterbrain.store.loaders._china_names import match_region
 from clusterbrain.store.regions.china import CHINA_ID
@@ -74,6 +75,11 @@ def read_tushare_stock_basic(path: Path) -> pa.Table:
     parts = [pa.array([LISTED_TAG] * raw.num_rows), raw["market"]]
     if "act_ent_type" in raw.column_names:
         parts.append(raw["act_ent_type"])
+    if "industry" in raw.column_names:  # the label as a tag the chain mapping reads (see LABEL_SCHEME)
+        industry = pc.utf8_trim_whitespace(raw["industry"])
+        parts.append(
+            pc.if_else(pc.equal(industry, ""), "", pc.binary_join_element_wise(f"{LABEL_SCHEME}:", industry, ""))
+        )
     # join the non-empty parts with ';' (empty strings would leave ';;')
     null = pa.scalar(None, pa.string())
     parts = [pc.if_else(pc.equal(pc.utf8_trim_whitespace(p), ""), null, p) for p in parts]
@@ -97,7 +103,7 @@ def read_tushare_stock_basic(path: Path) -> pa.Table:
 TUSHARE_STOCK_BASIC = Loader(
     name="tushare-stock-basic",
     kind="firms",
-    description="Tushare Pro stock_basic (ts_code, name, area, market, act_ent_type): A-share listed companies.",
+    description="Tushare Pro stock_basic (ts_code, name, area, industry, market, act_ent_type): A-share listed companies.",
     detect=has_columns("ts_code", "name", "area", "market"),
     read=read_tushare_stock_basic,
 )
