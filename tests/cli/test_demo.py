@@ -18,6 +18,8 @@ def test_demo_builds_a_labelled_workspace_with_its_planted_findings(tmp_path: Pa
     assert "SYNTHETIC" in summary["notice"]
     assert summary["tables"]["firms"] == 3000
     assert summary["planted"]["missing_nodes"]
+    for name in ("diagnosis.json", "positioning.json", "design.json", "monitoring.json"):
+        assert json.loads((Path(summary["plan"]) / name).read_text(encoding="utf-8"))["region_id"] == "990000"
     with Workspace.open(summary["workspace"], read_only=True) as ws:
         info = ws.info()
         assert info.tables["firms"] == 3000

@@ -16,13 +16,16 @@ from clusterbrain.cli.errors import handle_errors
 from clusterbrain.cli.firm import app as firm_app
 from clusterbrain.cli.metrics import metrics_app
 from clusterbrain.cli.network import network_app
+from clusterbrain.cli.plan import print_findings
 from clusterbrain.cli.plan import register as register_planning
 from clusterbrain.cli.progress import row_progress, step_progress
 from clusterbrain.demo.build import build_demo_workspace
 from clusterbrain.store import IMPORT_KINDS, Workspace
+from clusterbrain.store.exports import write_json
 from clusterbrain.store.sources import FORMATS, import_path
 from clusterbrain.workflow.chains import import_chain_template
 from clusterbrain.workflow.firms.policies import policy_import_check
+from clusterbrain.workflow.plan import PLAN_FILES, run_plan
 
 __all__ = ["app"]
 
@@ -176,17 +179,24 @@ def demo(
     out_dir: Annotated[Path, typer.Argument(help="Output folder 输出目录.")] = Path("demo-output"),
     firms: Annotated[int, typer.Option("--firms", help="Number of synthetic firms.", min=1_000)] = 20_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data.")] = 2024,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the printed findings: zh or en.")] = "zh",
     as_json: JsonOption = False,
 ) -> None:
-    """Build the demo workspace 演示 on a synthetic province (示例数据, clearly labelled) and print its summary.
+    """Build the demo workspace 演示 on a synthetic province (示例数据, clearly labelled), plan its focus region.
 
-    Writes OUT_DIR/data/*.parquet (the generated files) and OUT_DIR/demo.duckdb (the workspace, imported
-    through the same validated imports as user data).
+    Writes OUT_DIR/data/*.parquet (the generated files), OUT_DIR/demo.duckdb (the workspace, imported
+    through the same validated imports as user data) and OUT_DIR/plan/ (diagnosis, positioning, design
+    and monitoring JSON of the focus region), then prints the top findings.
     """
     with step_progress(quiet=as_json) as progress:
         summary = build_demo_workspace(out_dir, n_firms=firms, seed=seed, progress=progress)
+    with Workspace.open(summary.workspace, read_only=True) as ws:
+        plan = run_plan(ws.con, summary.focus_region_id)
+    documents = plan.documents()
+    for step_name, file_name in PLAN_FILES.items():
+        write_json(out_dir / "plan" / file_name, documents[step_name])
     if as_json:
-        typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, default=str))
+        typer.echo(json.dumps({**summary.to_dict(), "plan": str(out_dir / "plan")}, ensure_ascii=False, default=str))
         return
     out.print(f"[bold yellow]{summary.notice}[/bold yellow]")
     out.print(
@@ -212,6 +222,8 @@ def demo(
         )
     out.print(planted)
     out.print(f"workspace 工作空间: [bold]{summary.workspace}[/bold]  (built in {summary.seconds:.1f} s)")
+    print_findings(plan, lang)
+    out.print(f"plan 规划: [bold]{out_dir / 'plan'}[/bold] ({', '.join(PLAN_FILES.values())})")
     out.print(f"next: clusterbrain info -w {summary.workspace}")
     out.print(
         f"      clusterbrain chain gaps lithium_ion_battery -w {summary.workspace} --region {summary.focus_region_id}"
