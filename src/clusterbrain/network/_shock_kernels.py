@@ -57,6 +57,7 @@ class Trace:
     cause: np.ndarray | None = None
     parent: np.ndarray | None = None
     min_utilisation: np.ndarray | None = None
+    min_stock: float = np.inf  # lowest stock (days) of any pair on any day, before rounding guards
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,8 @@ def run(net: ProductionNetwork, cut: np.ndarray, start: np.ndarray, stop: np.nda
         else:
             stock -= np.repeat((x / col(safe_x0)).astype(STATE), st.counts, axis=0)
         stock += received
+        if opt.track and stock.size:
+            tr.min_stock = min(tr.min_stock, float(stock.min()))
         np.maximum(stock, 0.0, out=stock)
 
         if opt.track:

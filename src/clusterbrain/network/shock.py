@@ -140,6 +140,9 @@ class ShockResult:
         the supplier that bound it (``-1`` for direct and demand hits).
     min_utilisation : ndarray of shape (n_firms,), float32
         Lowest utilisation of each firm over the days.
+    min_stock : float
+        Lowest stock, in days of use, of any input pair on any day (``inf`` without pairs);
+        negative only by rounding (it is then set to 0).
     """
 
     days: int
@@ -155,6 +158,7 @@ class ShockResult:
     cause: np.ndarray
     parent: np.ndarray
     min_utilisation: np.ndarray
+    min_stock: float
 
     def hit_firms(self) -> np.ndarray:
         """Firms that fell under the threshold, by day then firm number."""
@@ -268,4 +272,5 @@ def simulate_shock(
         cause=tr.cause,  # type: ignore[arg-type]
         parent=tr.parent,  # type: ignore[arg-type]
         min_utilisation=tr.min_utilisation,  # type: ignore[arg-type]
+        min_stock=tr.min_stock,
     )
