@@ -45,3 +45,22 @@ def test_io_commands_on_the_national_table(tmp_path: Path) -> None:
     assert document["shock"]["total_change"] < -1_000_000  # the multiplier exceeds one
     bad = runner.invoke(app, ["network", "io", "china_2018_42", "-w", str(ws), "--shock", "20:5"])
     assert bad.exit_code == 1 and "CODE=CHANGE" in bad.output
+
+
+def test_shock_command_hits_the_customers_of_a_cut_node(demo: Path) -> None:
+    result = runner.invoke(
+        app, ["network", "shock", "-w", str(demo), "--node", "separator", "--chain", "lithium_ion_battery", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["summary"]["firms_hit"] > 0 and document["summary"]["loss"] > 0
+    worst = {row["id"]: row["min_utilisation"] for row in document["nodes"]["worst"]}
+    assert worst["separator"] == 0.0
+    assert worst["battery_cells"] < 1.0  # separators go into cells
+
+
+def test_shock_command_refuses_an_unknown_node(demo: Path) -> None:
+    result = runner.invoke(
+        app, ["network", "shock", "-w", str(demo), "--node", "no_such_node", "--chain", "lithium_ion_battery"]
+    )
+    assert result.exit_code == 1 and "no_such_node" in result.output and "Traceback" not in result.output
