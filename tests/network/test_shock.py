@@ -97,8 +97,9 @@ def test_substitution_covers_the_shortfall_up_to_the_spare_capacity(capacity_fac
     result = simulate_shock(net, shock_firms(net, [0], share=1.0), days=40, inventory_days=4, adjustment_days=SLOW)
     assert result.utilisation[-1, 2] == pytest.approx(settled, abs=1e-6)
     assert result.utilisation[5, 1] == pytest.approx(min(capacity_factor, 2.5), abs=1e-6)
-    off = simulate_shock(net, shock_firms(net, [0], share=1.0), days=40, inventory_days=4, adjustment_days=SLOW,
-                         substitution=False)
+    off = simulate_shock(
+        net, shock_firms(net, [0], share=1.0), days=40, inventory_days=4, adjustment_days=SLOW, substitution=False
+    )
     assert off.utilisation[-1, 2] == pytest.approx(0.4, abs=1e-6)
     assert off.hit_day[2] == 6  # stock 4 - 0.6 t stays >= 1 day until day 5
 
@@ -134,7 +135,9 @@ CONFIGS = [(p, r) for p in ("leontief", "linear") for r in ("proportional", "fin
 @pytest.mark.parametrize(("production", "rationing"), CONFIGS)
 def test_invariants_capacity_stock_and_monotone_loss(production: str, rationing: str) -> None:
     data = random_network(300, 1500, 15, seed=11)
-    base = ProductionNetwork.from_links(data["supplier"], data["customer"], data["flow"], n_firms=300, group=data["group"])
+    base = ProductionNetwork.from_links(
+        data["supplier"], data["customer"], data["flow"], n_firms=300, group=data["group"]
+    )
     net = ProductionNetwork.from_links(
         data["supplier"], data["customer"], data["flow"], n_firms=300, group=data["group"], capacity=1.1 * base.output
     )
@@ -142,8 +145,12 @@ def test_invariants_capacity_stock_and_monotone_loss(production: str, rationing:
     losses = []
     for share in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
         result = simulate_shock(
-            net, shock_firms(net, shocked, share=share, start=3, duration=25), days=40, inventory_days=3,
-            production=production, rationing=rationing,
+            net,
+            shock_firms(net, shocked, share=share, start=3, duration=25),
+            days=40,
+            inventory_days=3,
+            production=production,
+            rationing=rationing,
         )
         capacity = np.tile(net.capacity, (40, 1))
         capacity[3:28, shocked] *= 1 - share
@@ -179,7 +186,9 @@ def test_keep_daily_false_keeps_the_aggregates_only() -> None:
 
 def test_monte_carlo_batches_give_the_single_scenario_losses() -> None:
     data = random_network(150, 600, 8, seed=2)
-    net = ProductionNetwork.from_links(data["supplier"], data["customer"], data["flow"], n_firms=150, group=data["group"])
+    net = ProductionNetwork.from_links(
+        data["supplier"], data["customer"], data["flow"], n_firms=150, group=data["group"]
+    )
     sampler = RandomShocks(net, count=3, share=(0.3, 1.0), duration=(3, 15), start=(0, 5))
     mc = monte_carlo(net, sampler, 12, seed=4, batch=5, days=25, inventory_days=3)
     rng = np.random.default_rng(4)

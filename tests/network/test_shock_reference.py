@@ -174,8 +174,12 @@ def test_vectorised_engine_agrees_with_networkx_reference(production: str, ratio
         g, dict.fromkeys(shocked.tolist(), 0.8), 2, 22, days=days, inventory_days=4, adjustment_days=3, **options
     )
     result = simulate_shock(
-        net, shock_firms(net, shocked, share=0.8, start=2, duration=20), days=days, inventory_days=4,
-        adjustment_days=3, **options
+        net,
+        shock_firms(net, shocked, share=0.8, start=2, duration=20),
+        days=days,
+        inventory_days=4,
+        adjustment_days=3,
+        **options,
     )
     want = np.array([[day[i] for i in range(200)] for day in expected])
     np.testing.assert_allclose(result.total_output, want.sum(axis=1), rtol=1e-9)

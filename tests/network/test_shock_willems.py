@@ -57,6 +57,7 @@ def test_all_38_chains_lose_output_downstream_of_their_parts(willems) -> None:
 
 def test_a_part_stop_shorter_than_the_stocks_costs_only_the_parts_output(willems) -> None:
     _, net, sources, _ = willems
-    result = simulate_shock(net, shock_firms(net, sources, share=1.0, duration=STOCK - 1), days=DAYS,
-                            inventory_days=STOCK)
+    result = simulate_shock(
+        net, shock_firms(net, sources, share=1.0, duration=STOCK - 1), days=DAYS, inventory_days=STOCK
+    )
     assert result.loss == pytest.approx((STOCK - 1) * net.output[sources].sum(), rel=1e-9)

@@ -146,7 +146,13 @@ def _smaller_first(net: ProductionNetwork, st: _Static, orders: np.ndarray, x: n
 
 
 def _substitute(
-    net: ProductionNetwork, st: _Static, orders: np.ndarray, received: np.ndarray, x: np.ndarray, spare: np.ndarray, col: Col
+    net: ProductionNetwork,
+    st: _Static,
+    orders: np.ndarray,
+    received: np.ndarray,
+    x: np.ndarray,
+    spare: np.ndarray,
+    col: Col,
 ) -> np.ndarray:
     """Cover shortfalls of multi-supplier pairs from the spare capacity of their other suppliers.
 

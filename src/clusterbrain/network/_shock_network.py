@@ -222,7 +222,5 @@ class ProductionNetwork:
             values = getattr(self, codes)
             has = np.flatnonzero(values >= 0)
             size = int(values.max(initial=-1)) + 1
-            self._cache[key] = sp.csr_array(
-                (np.ones(len(has)), (values[has], has)), shape=(size, self.n_firms)
-            )
+            self._cache[key] = sp.csr_array((np.ones(len(has)), (values[has], has)), shape=(size, self.n_firms))
         return self._cache[key]  # type: ignore[return-value]

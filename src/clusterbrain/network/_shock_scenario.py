@@ -47,14 +47,21 @@ class ShockScenario:
         return np.flatnonzero(self.cut > 0)
 
 
-def _scenario(network: ProductionNetwork, mask: np.ndarray, share: float, start: int, duration: int | None, what: str) -> ShockScenario:
+def _scenario(
+    network: ProductionNetwork, mask: np.ndarray, share: float, start: int, duration: int | None, what: str
+) -> ShockScenario:
     check_scalar(share, "share", what, low=0, high=1)
     cut = np.where(mask, float(share), 0.0)
     return ShockScenario(cut, start, duration)
 
 
 def shock_firms(
-    network: ProductionNetwork, firms: np.ndarray | list[int], *, share: float, start: int = 0, duration: int | None = None
+    network: ProductionNetwork,
+    firms: np.ndarray | list[int],
+    *,
+    share: float,
+    start: int = 0,
+    duration: int | None = None,
 ) -> ShockScenario:
     """Cut the capacity of the given firms (numbers) by ``share``.
 
@@ -89,7 +96,9 @@ def shock_group(
     network: ProductionNetwork, group: int, *, share: float, start: int = 0, duration: int | None = None
 ) -> ShockScenario:
     """Cut the capacity of every firm of one chain node (``firm_group`` code)."""
-    return _scenario(network, _by_code(network, "firm_group", group, "shock_group"), share, start, duration, "shock_group")
+    return _scenario(
+        network, _by_code(network, "firm_group", group, "shock_group"), share, start, duration, "shock_group"
+    )
 
 
 def shock_region(

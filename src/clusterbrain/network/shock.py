@@ -117,7 +117,7 @@ def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class ShockResult:
-    """What a shock did, day by day and firm by firm.
+    r"""What a shock did, day by day and firm by firm.
 
     Attributes
     ----------
@@ -132,7 +132,7 @@ class ShockResult:
     group_utilisation, region_utilisation : ndarray of shape (days, n_codes)
         Output of the firms of each node / region relative to their output before the shock.
     loss : float
-        :math:`\\sum_t \\sum_i \\max(0, x^0_i - x_i(t))`, in the unit of the flows.
+        :math:`\sum_t \sum_i \max(0, x^0_i - x_i(t))`, in the unit of the flows.
     loss_share : float
         The loss as a share of the output the days would have had without the shock.
     hit_day, cause, parent : ndarray of shape (n_firms,)
@@ -212,7 +212,7 @@ def simulate_shock(
     keep_daily: bool = True,
     precision: str = "float64",
 ) -> ShockResult:
-    """Run one shock scenario for ``days`` days (the model is in the module docstring).
+    r"""Run one shock scenario for ``days`` days (the model is in the module docstring).
 
     Parameters
     ----------
@@ -226,7 +226,7 @@ def simulate_shock(
         Target stock :math:`n_c`, in days of use, at least 1 (the day's own use is included).
         Inoue & Todo (2019) draw it per firm; a single value is an assumption to calibrate.
     adjustment_days : float, default 6
-        :math:`\\tau`, days over which a stock gap is ordered back.
+        :math:`\tau`, days over which a stock gap is ordered back.
     substitution : bool, default True
         Cover a pair's shortfall from its other suppliers' spare capacity.
     threshold : float, default 0.5
@@ -254,7 +254,7 @@ def simulate_shock(
             f"the scenario has {len(scenario.cut)} firms, the network {network.n_firms}: build it on this network."
         )
     opt = Options(**{**opt.__dict__, "keep_daily": bool(keep_daily), "track": True})
-    tr = run(network, scenario.cut, np.int64(scenario.start), np.int64(scenario.stop), opt)
+    tr = run(network, scenario.cut, np.asarray(scenario.start), np.asarray(scenario.stop), opt)
     x0 = network.output
     groups, regions = network.indicator("firm_group"), network.indicator("firm_region")
     base = float(x0.sum()) * opt.days
