@@ -106,3 +106,18 @@ def test_unknown_region_is_a_clear_error(demo: tuple[Path, dict]) -> None:
     result = CliRunner().invoke(app, ["diagnose", "99000", "-w", str(demo[0])])
     assert result.exit_code == 1
     assert "no region '99000'" in result.output and "Traceback" not in result.output
+
+
+def test_the_plan_compares_this_years_diagnosis_with_last_years(plan: Plan) -> None:
+    assert plan.previous_year == plan.diagnosis.year - 1
+    evaluation = plan.documents()["monitoring"]["evaluation"]
+    assert evaluation["previous_year"] == plan.previous_year
+    assert evaluation["findings"], "two years of synthetic statistics always differ somewhere"
+    assert all(f["text_zh"] and f["text_en"] for f in evaluation["findings"])
+
+
+def test_investment_targets_prefer_firms_already_supplying_the_chain_leaders(plan: Plan) -> None:
+    for entry in plan.design.targets:
+        for target in entry["targets"]:
+            assert target["links_to_leaders"] <= target["links_to_region"] + 1e-6
+            assert (target["q_links_to_leaders"] > 0) == (target["links_to_leaders"] > 0)

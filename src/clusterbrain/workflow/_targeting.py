@@ -8,7 +8,7 @@ For each missing or weak node, firms on the same node outside the region are sco
     \\text{links to leaders}, \\text{distance}\\},
 
 with :math:`q` the percentile rank of revenue, of R&D intensity plus invention patents per
-employee (technology), of the value of existing supply links with the region's chain firms,
+employee (technology), of the value of existing supply links with the region's chain leaders (链主 candidates),
 and the distance score :math:`1 / (1 + d/d_0)` (great-circle km from the region). Chain-based
 targeting follows the practice of mapping a leader's supply chain to the suppliers to attract
 (cf. the 链式招商 of Chinese development zones); the distance decay follows the gravity
@@ -46,6 +46,13 @@ def _firm_coordinates(ctx: PlanningContext, firms: pd.DataFrame) -> tuple[np.nda
     return lat.to_numpy(float), lon.to_numpy(float)
 
 
+def _link_value(links: pd.DataFrame, inside: set[str]) -> pd.Series:
+    """Value of each outside firm's links (either direction) with the firms in ``inside``."""
+    crossing = links[links["supplier_id"].isin(inside) ^ links["customer_id"].isin(inside)]
+    partner = np.where(crossing["supplier_id"].isin(inside), crossing["customer_id"], crossing["supplier_id"])
+    return pd.Series(crossing["value"].to_numpy(), index=partner).groupby(level=0).sum()
+
+
 def investment_targets(ctx: PlanningContext, gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ranked candidate firms for each gap node (``{"chain_id", "node_id", "gap", ...}``), with reasons."""
     params = ctx.params["targeting"]
@@ -73,11 +80,10 @@ def investment_targets(ctx: PlanningContext, gaps: list[dict[str, Any]]) -> list
     )
     lat_lon = ctx.firms.set_index("firm_id").reindex(cand["firm_id"]).reset_index()
     cand["lat"], cand["lon"] = _firm_coordinates(ctx, lat_lon.assign(region_id=cand["region_id"].to_numpy()))
-    links = ctx.links
-    with_local = links[links["supplier_id"].isin(local_ids) ^ links["customer_id"].isin(local_ids)]
-    partner = np.where(with_local["supplier_id"].isin(local_ids), with_local["customer_id"], with_local["supplier_id"])
-    link_value = pd.Series(with_local["value"].to_numpy(), index=partner).groupby(level=0).sum()
-    cand["links_to_region"] = cand["firm_id"].map(link_value).fillna(0.0)
+    leaders = [s.analysis.leaders["firm_id"] for s in ctx.chains.values() if not s.analysis.leaders.empty]
+    leader_ids = set(pd.concat(leaders)) if leaders else set()
+    cand["links_to_leaders"] = cand["firm_id"].map(_link_value(ctx.links, leader_ids)).fillna(0.0)
+    cand["links_to_region"] = cand["firm_id"].map(_link_value(ctx.links, local_ids)).fillna(0.0)
     revenue = cand["revenue"].fillna(0.0)
     cand["rd_intensity"] = (cand["rd_expense"] / revenue.where(revenue > 0)).fillna(0.0)
     cand["patents_per_employee"] = (cand["invention_patents"] / cand["employees"].where(cand["employees"] > 0)).fillna(
@@ -91,7 +97,7 @@ def investment_targets(ctx: PlanningContext, gaps: list[dict[str, Any]]) -> list
     group = cand.groupby(["chain_id", "node_id"])
     cand["q_size"] = group["revenue"].rank(pct=True)
     cand["q_technology"] = (group["rd_intensity"].rank(pct=True) + group["patents_per_employee"].rank(pct=True)) / 2
-    cand["q_links_to_leaders"] = group["links_to_region"].rank(pct=True).where(cand["links_to_region"] > 0, 0.0)
+    cand["q_links_to_leaders"] = group["links_to_leaders"].rank(pct=True).where(cand["links_to_leaders"] > 0, 0.0)
     cand["q_distance"] = (1 / (1 + cand["distance_km"] / float(params["distance_scale_km"]))).fillna(0.5)
     total = sum(weights.values())
     cand["score"] = sum(weights[k] * cand[f"q_{k}"] for k in weights) / total
@@ -102,12 +108,14 @@ def investment_targets(ctx: PlanningContext, gaps: list[dict[str, Any]]) -> list
         table = rows.assign(
             reason_zh=[
                 f"营收 {r.revenue:,.0f} 万元(节点内分位 {r.q_size:.0%}),研发强度 {r.rd_intensity:.1%},"
-                f"与本地企业已有供货 {r.links_to_region:,.0f} 万元,距离 {r.distance_km:,.0f} 公里"
+                f"与本地链主已有供货 {r.links_to_leaders:,.0f} 万元(与本地企业合计 {r.links_to_region:,.0f} 万元),"
+                f"距离 {r.distance_km:,.0f} 公里"
                 for r in rows.itertuples()
             ],
             reason_en=[
                 f"revenue {r.revenue:,.0f} (node percentile {r.q_size:.0%}), R&D intensity {r.rd_intensity:.1%}, "
-                f"existing supply with local firms {r.links_to_region:,.0f}, {r.distance_km:,.0f} km away"
+                f"existing supply with the region's chain leaders {r.links_to_leaders:,.0f} (with all local firms "
+                f"{r.links_to_region:,.0f}), {r.distance_km:,.0f} km away"
                 for r in rows.itertuples()
             ],
         )
@@ -131,6 +139,7 @@ def investment_targets(ctx: PlanningContext, gaps: list[dict[str, Any]]) -> list
                             "employees",
                             "rd_intensity",
                             "invention_patents",
+                            "links_to_leaders",
                             "links_to_region",
                             "distance_km",
                             "q_size",

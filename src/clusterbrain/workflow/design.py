@@ -163,6 +163,7 @@ def _gap_projects(
                 "firm_region": best["region_id"],
                 "revenue": best["revenue"],
                 "rd_intensity": best["rd_intensity"],
+                "links_to_leaders": best["links_to_leaders"],
                 "links_to_region": best["links_to_region"],
                 "package_zh": "用地保障、设备投资补助、研发费用后补助、人才公寓与子女入学、产业基金跟投",
                 "package_en": "land supply, equipment subsidy, R&D post-subsidy, talent housing and schooling, fund co-investment",

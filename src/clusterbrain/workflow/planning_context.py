@@ -9,7 +9,7 @@ hands it on as one :class:`PlanningContext`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -32,7 +32,7 @@ from clusterbrain.workflow.chains import templates
 from clusterbrain.workflow.metric_tables import long_to_matrix
 from clusterbrain.workflow.planning_params import load_params
 
-__all__ = ["PlanningContext", "load_context", "pick_chains"]
+__all__ = ["PlanningContext", "for_year", "load_context", "pick_chains", "previous_year"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,6 +198,26 @@ def load_context(
         assignments=assignments,
         params=params if params is not None else load_params(),
     )
+
+
+def for_year(con: duckdb.DuckDBPyConnection, ctx: PlanningContext, year: int) -> PlanningContext:
+    """The same context with the statistics of ``year`` (firms, links and chains unchanged)."""
+    level = str(ctx.region["level"])
+    years = [y for y in _stats_years(con, ctx.scheme) if y < year]
+    base = max([y for y in years if y <= year - 5] or years[:1]) if years else None
+    return replace(
+        ctx,
+        year=year,
+        base_year=base,
+        employment=_peer_matrix(con, ctx.scheme, level, year),
+        employment_base=_peer_matrix(con, ctx.scheme, level, base) if base is not None else pd.DataFrame(),
+    )
+
+
+def previous_year(con: duckdb.DuckDBPyConnection, ctx: PlanningContext) -> int | None:
+    """The statistics year before the context's year, if any."""
+    earlier = [y for y in _stats_years(con, ctx.scheme) if ctx.year is not None and y < ctx.year]
+    return earlier[-1] if earlier else None
 
 
 def share(numerator: float, denominator: float) -> float | None:
