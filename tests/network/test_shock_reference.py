@@ -55,7 +55,12 @@ def reference_simulate(
     use0 = {k: sum(v.values()) for k, v in pairs.items()}
     a = {k: use0[k] / x0[k[0]] for k in pairs}
     weight = {k: {s: v / use0[k] for s, v in sup.items()} for k, sup in pairs.items()}
-    pairs_of = {i: [k for k in pairs if k[0] == i] for i in g}
+    pairs_of: dict[int, list[tuple[int, int]]] = {i: [] for i in g}
+    sold_to: dict[int, list[tuple[int, int]]] = {i: [] for i in g}
+    for k in pairs:
+        pairs_of[k[0]].append(k)
+        for s in pairs[k]:
+            sold_to[s].append(k)
     stock = {k: inventory_days * use0[k] for k in pairs}
     orders = dict(use0)
     demand = dict(x0)
@@ -76,7 +81,7 @@ def reference_simulate(
         x = {i: min(producible[i], demand[i]) for i in g}
         received = dict.fromkeys(pairs, 0.0)
         for s in g:
-            slots = [(k, weight[k][s] * orders[k], weight[k][s] * use0[k]) for k in pairs if s in weight[k]]
+            slots = [(k, weight[k][s] * orders[k], weight[k][s] * use0[k]) for k in sold_to[s]]
             final = nodes[s]["final"]
             if rationing == "smaller_first":
                 left = x[s]
