@@ -167,14 +167,14 @@ def cluster_indicators(ctx: PlanningContext) -> dict[str, float | None]:
     """The eight proxies for the focus region, from its chains' firms, links and institutions."""
     firms = ctx.firms.set_index("firm_id")
     chain_firms = _chain_firm_ids(ctx)
-    on_chain = chain_firms["firm_id"].unique()
-    local = firms.index[firms["local"].to_numpy()]
-    local_chain = np.intersect1d(on_chain, local)
+    on_chain = pd.Index(chain_firms["firm_id"].astype(object).unique())
+    local = set(firms.index[firms["local"].to_numpy()])
+    local_chain = on_chain[on_chain.isin(local)]
     links = ctx.links
     both_local = links["supplier_id"].isin(local) & links["customer_id"].isin(local)
     local_links = links[both_local]
-    partnered = np.union1d(local_links["supplier_id"].unique(), local_links["customer_id"].unique())
-    linkage = share(float(np.isin(local_chain, partnered).sum()), float(len(local_chain)))
+    partnered = set(local_links["supplier_id"]) | set(local_links["customer_id"])
+    linkage = share(float(local_chain.isin(partnered).sum()), float(len(local_chain)))
     codes = firms["industry_code"]
     different = (
         codes.reindex(local_links["supplier_id"]).to_numpy() != codes.reindex(local_links["customer_id"]).to_numpy()
@@ -209,7 +209,7 @@ def cluster_indicators(ctx: PlanningContext) -> dict[str, float | None]:
         totals = ctx.employment.sum(axis=1)
         all_share = share(float(totals.loc[ctx.region_id]), float(totals.sum()))
     else:
-        all_share = share(float(firms.reindex(local)["employees"].sum()), float(all_national["employees"].sum()))
+        all_share = share(float(firms.loc[firms["local"].to_numpy(), "employees"].sum()), float(all_national["employees"].sum()))
     location = chain_share / all_share if chain_share is not None and all_share else None
     return {
         "essence": linkage,
