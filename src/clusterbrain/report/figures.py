@@ -67,7 +67,10 @@ def chain_map_figure(graph: dict[str, Any], *, lang: str = "zh") -> Figure:
     """Draw the chain map: nodes in supply-depth columns, coloured by status, arrows supplier → customer."""
     _style()
     name = "name_zh" if lang == "zh" else "name_en"
-    width, height = max(8.0, 2.6 * graph["columns"]), max(4.0, 0.9 * graph["rows"] + 1.5)
+    # Inches capped near a page's width: a report scales the figure to its text width, so a wider
+    # drawing would shrink its labels below reading size.
+    width = min(max(8.0, 1.6 * graph["columns"]), 11.0)
+    height = min(max(4.0, 0.55 * graph["rows"] + 1.5), 11.0)
     fig, ax = plt.subplots(figsize=(width, height))
     per_column: dict[int, int] = {}
     for n in graph["nodes"]:
@@ -134,7 +137,7 @@ def smile_curve_figure(smile: dict[str, Any], *, lang: str = "zh") -> Figure:
     _style()
     name = "name_zh" if lang == "zh" else "name_en"
     points = smile["points"]
-    fig, ax = plt.subplots(figsize=(max(7.0, 0.45 * len(points) + 3), 4.2))
+    fig, ax = plt.subplots(figsize=(min(max(7.0, 0.25 * len(points) + 2), 10.0), 4.2))
     xs = [p["position"] for p in points]
     ys = [p["value_added"] for p in points]
     ax.plot(xs, ys, color="#4575b4", lw=1.5, marker="o", ms=3)
