@@ -13,12 +13,13 @@ references, and every table names the place in the JSON its values come from.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from clusterbrain._validation import check_option
-from clusterbrain.exceptions import InvalidParameterError
+from clusterbrain.exceptions import ClusterBrainError, InvalidParameterError
 from clusterbrain.report._plan_common import Builder, name_of
 from clusterbrain.report._plan_design import design_chapter, positioning_chapter, roadmap_chapter, targets_chapter
 from clusterbrain.report._plan_diagnosis import diagnosis_chapter
@@ -27,9 +28,11 @@ from clusterbrain.report._plan_monitor import monitoring_chapter
 from clusterbrain.report.document import LANGS, Document, KeyValue, Tile, format_value
 from clusterbrain.report.render import FORMATS, render, render_pdf_pages_to_png
 
-__all__ = ["STEPS", "plan_document", "report_name", "top_findings", "write_reports"]
+__all__ = ["PLAN_FILES", "STEPS", "plan_document", "read_plan", "report_name", "top_findings", "write_reports"]
 
 STEPS = ("diagnosis", "positioning", "design", "monitoring")
+PLAN_FILES = {step: f"{step}.json" for step in STEPS}
+"""Step -> the file ``clusterbrain plan REGION -o DIR`` writes (as :data:`clusterbrain.workflow.plan.PLAN_FILES`)."""
 TOP_FINDINGS = 10
 
 
@@ -189,6 +192,31 @@ def plan_document(
         meta=tuple((k, v) for k, v in meta if v),
         references=tuple(b.references.values()),
     )
+
+
+def read_plan(folder: str | Path) -> dict[str, dict[str, Any]]:
+    """The four plan documents from a folder written by ``clusterbrain plan REGION -o DIR``.
+
+    Raises
+    ------
+    ClusterBrainError
+        When a file is missing or is not a JSON object.
+    """
+    documents: dict[str, dict[str, Any]] = {}
+    for step, name in PLAN_FILES.items():
+        path = Path(folder) / name
+        if not path.is_file():
+            raise ClusterBrainError(
+                f"plan folder {folder} lacks {name} (write it with: clusterbrain plan REGION -o DIR)"
+            )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ClusterBrainError(f"{path} is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise ClusterBrainError(f"{path} should hold a JSON object; it holds a {type(data).__name__}")
+        documents[step] = data
+    return documents
 
 
 def report_name(lang: str, fmt: str, *, stem: str = "plan") -> str:
