@@ -29,6 +29,7 @@ import jieba
 
 __all__ = ["DagSegmenter"]
 
+_MISSING = float("nan")  # a sentinel no log-probability is (compared by identity)
 _ASCII = re.compile(r"[a-zA-Z0-9]")  # jieba.re_eng: single ASCII characters are joined into one token
 
 
@@ -52,9 +53,11 @@ class DagSegmenter:
 
     def __init__(self, tokenizer: jieba.Tokenizer) -> None:
         log_total = math.log(tokenizer.total)
-        # Every word and every prefix of a word is a key of FREQ (prefixes with frequency 0).
-        self._prefixes: dict[str, int] = tokenizer.FREQ
-        self._log_p = {w: math.log(f) - log_total for w, f in tokenizer.FREQ.items() if f}
+        # Every word and every prefix of a word is a key of FREQ (prefixes with frequency 0):
+        # one table, a word's log-probability or None for a mere prefix, serves both lookups.
+        self._log_p: dict[str, float | None] = {
+            w: (math.log(f) - log_total if f else None) for w, f in tokenizer.FREQ.items()
+        }
         self._unknown = math.log(1) - log_total
 
     def cut(self, block: str) -> list[str]:
@@ -62,20 +65,21 @@ class DagSegmenter:
         n = len(block)
         score = [0.0] * (n + 1)
         end = list(range(n + 1))
-        prefixes, log_p, unknown = self._prefixes, self._log_p, self._unknown
+        log_p, unknown, missing = self._log_p, self._unknown, _MISSING
         for k in range(n - 1, -1, -1):
-            best, last = None, k
+            best, last = unknown + score[k + 1], k
+            found = False
             i, frag = k, block[k]
-            while i < n and frag in prefixes:
-                p = log_p.get(frag)
+            while i < n:
+                p = log_p.get(frag, missing)
+                if p is missing:
+                    break
                 if p is not None:
                     s = p + score[i + 1]
-                    if best is None or s >= best:  # later (longer) words win ties, as max over (score, j)
-                        best, last = s, i
+                    if not found or s >= best:  # later (longer) words win ties, as max over (score, j)
+                        best, last, found = s, i, True
                 i += 1
                 frag = block[k : i + 1]
-            if best is None:
-                best, last = unknown + score[k + 1], k
             score[k], end[k] = best, last
         return list(_tokens(block, end))
 

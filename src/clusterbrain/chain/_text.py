@@ -59,6 +59,8 @@ _SUFFIX = re.compile(r"(?:" + "|".join(_SUFFIXES_ZH) + r"|(?<![a-z0-9])(?:" + "|
 _KEYWORD_FREQ = 1_000
 _CACHE_SIZE = 500_000  # blocks and tokens remembered per matcher
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# The last character of any text _SUFFIX or _TRAILING_PAREN can match, or rstrip removes.
+_SUFFIX_ENDS = frozenset({s[-1] for s in _SUFFIXES_ZH} | set(" ,.;&-)") | set("abcdefghijklmnopqrstuvwxyz"))
 _TRAILING_PAREN = re.compile(r"\([^()]*\)[\s,.]*$")
 
 
@@ -88,6 +90,8 @@ def strip_company_suffixes(name: str) -> str:
     """
     previous = None
     while previous != name:
+        if not name or (name[-1] not in _SUFFIX_ENDS and not name[-1].isspace()):  # nothing can match
+            return name
         previous = name
         name = _TRAILING_PAREN.sub("", _SUFFIX.sub("", name)).rstrip(" ,.;&-")
     return name
@@ -272,9 +276,10 @@ class NodeKeywords:
             ``pos`` (int64), ``node`` (int64), ``words`` (the node's keywords found, a tuple in
             vocabulary order) and ``keywords`` (the same joined by ``", "``), by ``pos`` then ``node``.
         """
-        codes, uniques = pd.factorize(pd.Series(values, dtype=object).reset_index(drop=True), use_na_sentinel=True)
+        # Factorised in place (Arrow strings stay Arrow): only the distinct texts become Python strings.
+        codes, uniques = pd.factorize(pd.Series(values).reset_index(drop=True), use_na_sentinel=True)
         rows: list[tuple[int, int, tuple[str, ...], str]] = []
-        for code, value in enumerate(uniques):
+        for code, value in enumerate(uniques.tolist()):
             if not isinstance(value, str) or not value.strip():
                 continue
             text = normalise(value)
