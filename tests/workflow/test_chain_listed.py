@@ -105,3 +105,23 @@ def test_chain_map_command_reports_the_low_confidence_share(workspace: Workspace
     text = runner.invoke(app, ["chain", "map", "integrated_circuits", "-w", str(path), "--no-curated"])
     assert text.exit_code == 0, text.output
     assert "low confidence" in text.stdout and "curated" not in text.stdout.split("by method:")[1]
+
+
+def test_chain_coverage_command_counts_per_chain_and_overall(workspace: Workspace) -> None:
+    import_path(workspace.con, "firms", require_data(STOCK_BASIC))
+    path = workspace.path
+    workspace.close()
+    args = ["chain", "coverage", "-w", str(path), "-c", "photovoltaics", "-c", "medical_devices"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    per_chain = {row["chain_id"]: row for row in data["per_chain"]}
+    assert set(per_chain) == {"photovoltaics", "medical_devices"}
+    overall = data["overall"]
+    assert overall["firms"] == 5_524
+    # no listed company here sits on both chains, so the overall counts are the sums
+    assert overall["mapped"] == sum(r["mapped"] for r in per_chain.values())
+    assert overall["low_confidence"] == sum(r["low_confidence"] for r in per_chain.values())
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert "overall" in text.stdout and "low share" in text.stdout

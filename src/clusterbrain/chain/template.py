@@ -135,14 +135,12 @@ class _Checker:
 
     def number(self, doc: Mapping[str, Any], key: str, where: str, low: float, high: float, *, integer: bool) -> float:
         value = doc.get(key)
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
-        if ok and integer:
-            ok = float(value).is_integer()
-        if not ok:
-            kind = "a whole number" if integer else "a number"
-            self.problems.append(f"{where}.{key}: must be {kind} from {low:g} to {high:g}, got {value!r}")
-            return low
-        return float(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high:
+            if not integer or float(value).is_integer():
+                return float(value)
+        kind = "a whole number" if integer else "a number"
+        self.problems.append(f"{where}.{key}: must be {kind} from {low:g} to {high:g}, got {value!r}")
+        return low
 
     def strings(self, value: Any, where: str) -> tuple[str, ...]:
         if value is None:

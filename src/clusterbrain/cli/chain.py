@@ -17,7 +17,7 @@ from clusterbrain.report.figures import chain_map_figure, save_figure, smile_cur
 from clusterbrain.store import Workspace
 from clusterbrain.store.exports import write_csv_tables, write_json
 from clusterbrain.store.frames import read_node_overrides
-from clusterbrain.workflow.chain_study import map_chain_firms, study_chain
+from clusterbrain.workflow.chain_study import chain_coverage, map_chain_firms, study_chain
 from clusterbrain.workflow.chains import load_chain, templates
 
 __all__ = ["chain_app"]
@@ -49,7 +49,7 @@ def list_(workspace: OptionalWorkspace = None, as_json: JsonOption = False) -> N
         return
     table = Table("id", "名称", "name", "nodes 环节", "edges 关系", title="Chain templates 产业链模板")
     for r in rows:
-        table.add_row(r["id"], r["name_zh"], r["name_en"], str(r["nodes"]), str(r["edges"]))
+        table.add_row(*(str(r[k]) for k in ("id", "name_zh", "name_en", "nodes", "edges")))
     out.print(table)
 
 
@@ -159,6 +159,55 @@ def map_(
     for row in summary.itertuples(index=False):
         table.add_row(*[str(v) for v in row])
     out.print(table)
+
+
+@chain_app.command("coverage")
+@handle_errors
+def coverage_(
+    workspace: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace with firms (and links).")],
+    chain_ids: Annotated[
+        list[str] | None, typer.Option("--chain", "-c", help="Template id (repeat for several); all by default.")
+    ] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Lowest confidence kept.")] = 0.5,
+    low_confidence: Annotated[
+        float,
+        typer.Option("--low-confidence", help="Mapped firms below this confidence are reported as low-confidence."),
+    ] = LOW_CONFIDENCE,
+    curated: Annotated[
+        bool, typer.Option("--curated/--no-curated", help="Use the shipped curated listed companies.")
+    ] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """How well the firms map 挂链覆盖率: mapped, low-confidence and unmapped firms per chain and overall.
+
+    Maps the workspace's firms onto each chain without storing the mapping; overall, each firm counts once by its
+    best assignment on any chain.
+    """
+    with Workspace.open(workspace, read_only=True) as ws:
+        result = chain_coverage(
+            ws.con, chain_ids, min_confidence=min_confidence, low_confidence=low_confidence, curated=curated
+        )
+    data = result.to_dict()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    columns = ("chain_id", "firms", "mapped", "low_confidence", "unmapped", "unmapped_with_guess")
+    table = Table(*columns, "low share", title=f"Mapping coverage 挂链覆盖率 (low confidence < {low_confidence:g})")
+    for row in data["per_chain"]:
+        share = row["low_confidence_share"]
+        table.add_row(*[f"{row[c]:,}" if isinstance(row[c], int) else str(row[c]) for c in columns], _share(share))
+    overall = data["overall"]
+    table.add_row(
+        "overall 合计",
+        *[f"{overall[c]:,}" for c in columns[1:]],
+        _share(overall["low_confidence_share"]),
+    )
+    out.print(table)
+    out.print("overall by method: " + ", ".join(f"{k} {v:,}" for k, v in overall["by_method"].items() if v))
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
 
 
 @chain_app.command("gaps")

@@ -7,6 +7,7 @@ has firms, and from region × industry statistics (GB/T 4754 codes of the nodes)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,8 @@ from clusterbrain.chain import (
     chain_gaps,
     map_firms,
 )
+from clusterbrain.chain.coverage import MappingCoverage, mapping_coverage
+from clusterbrain.chain.mapping import LOW_CONFIDENCE
 from clusterbrain.store.frames import (
     firm_nodes_frame,
     firms_frame,
@@ -33,9 +36,9 @@ from clusterbrain.store.frames import (
 )
 from clusterbrain.store.long import stats_long
 from clusterbrain.workflow.chain_charts import chain_graph_data, smile_curve_data
-from clusterbrain.workflow.chains import known_firms, label_crosswalk, load_chain, with_industry_labels
+from clusterbrain.workflow.chains import known_firms, label_crosswalk, load_chain, templates, with_industry_labels
 
-__all__ = ["ChainStudy", "chain_mapping", "map_chain_firms", "study_chain"]
+__all__ = ["ChainStudy", "chain_coverage", "chain_mapping", "map_chain_firms", "study_chain"]
 
 
 def map_chain_firms(
@@ -85,6 +88,28 @@ def chain_mapping(
         curated=known_firms() if curated else None,
         min_confidence=min_confidence,
     )
+
+
+def chain_coverage(
+    con: duckdb.DuckDBPyConnection,
+    chain_ids: Sequence[str] | None = None,
+    *,
+    min_confidence: float = 0.5,
+    low_confidence: float = LOW_CONFIDENCE,
+    curated: bool = True,
+) -> MappingCoverage:
+    """Count mapped, low-confidence and unmapped firms on several chains (all templates by default).
+
+    The workspace's firms are mapped onto each chain without storing the mapping, then counted
+    per chain and overall by :func:`~clusterbrain.chain.coverage.mapping_coverage`.
+    """
+    found = templates(con)
+    ids = list(chain_ids) if chain_ids else list(found)
+    firms, links = firms_frame(con), links_frame(con)
+    mappings = [
+        chain_mapping(firms, load_chain(c, con), links, min_confidence=min_confidence, curated=curated) for c in ids
+    ]
+    return mapping_coverage(mappings, low_confidence=low_confidence)
 
 
 @dataclass(frozen=True, eq=False)
