@@ -124,4 +124,4 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps({"region": region, "files": [str(p) for p in paths]}, ensure_ascii=False))
             return
         for path in paths:
-            out.print(f"wrote 已写入 {path}", highlight=False)
+            out.print(f"wrote 已写入 {path}", highlight=False, soft_wrap=True)
