@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -32,7 +33,7 @@ _HEADERS = {
 }
 
 
-def _canonical(value: str, table: dict[str, tuple[str, ...]]) -> str | None:
+def _canonical(value: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
     text = value.strip().lower()
     for key, spellings in table.items():
         if text == key or text in spellings:

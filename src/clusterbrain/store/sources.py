@@ -11,7 +11,7 @@ from clusterbrain import __version__
 from clusterbrain.exceptions import InvalidParameterError, SchemaError
 from clusterbrain.store.importer import ImportReport, Progress, RowCheck, import_batches, import_file, table_for_kind
 from clusterbrain.store.loaders import KINDS as LOADER_KINDS
-from clusterbrain.store.loaders import LOADERS, detect_loader
+from clusterbrain.store.loaders import LOADERS, Loader, detect_loader
 from clusterbrain.store.loaders.io_tables import read_io_table
 from clusterbrain.store.readers import file_sha256, number_rows, open_tabular
 
@@ -47,6 +47,7 @@ def import_path(
     if fmt == "canonical":
         return import_file(con, kind, path, progress=progress, row_check=row_check)
     header = list(open_tabular(path).header)
+    loader: Loader | None
     if fmt != "auto":
         loader = LOADERS[fmt]
     else:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from clusterbrain.metrics.pipeline import PipelineResult
-from clusterbrain.workflow.evidence import Evidence, Finding
+from clusterbrain.workflow.evidence import Evidence, Finding, records
 from clusterbrain.workflow.planning_context import PlanningContext
 
 __all__ = ["chain_leaders", "competition", "similar_regions"]
@@ -40,7 +40,7 @@ def similar_regions(ctx: PlanningContext, *, n: int = 5) -> list[dict[str, Any]]
     names = ctx.regions.set_index("region_id")
     table["name"] = names["name"].reindex(table["region_id"]).to_numpy()
     table["name_en"] = names["name_en"].reindex(table["region_id"]).to_numpy()
-    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in table.to_dict("records")]
+    return records(table)
 
 
 def chain_leaders(ctx: PlanningContext) -> list[dict[str, Any]]:
@@ -109,7 +109,7 @@ def competition(ctx: PlanningContext, pipe: PipelineResult | None) -> tuple[dict
         jaccard = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
         others = np.arange(len(M)) != r
         crowding = M[others].mean(axis=0)
-        industries = ctx.employment.columns
+        industries = [str(c) for c in ctx.employment.columns]
         specialised = [
             {
                 "industry": str(industries[i]),

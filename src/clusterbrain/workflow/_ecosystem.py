@@ -121,7 +121,9 @@ def elements(ctx: PlanningContext) -> tuple[list[dict[str, Any]], list[Finding]]
             kind="shortcoming",
             text_zh=f"产业生态缺少要素:{row['name_zh']}",
             text_en=f"The ecosystem lacks an element: {row['name_en']}",
-            evidence=(Evidence(row["proxy"], row["count"], threshold=1, source=row["source"], year=ctx.year),),
+            evidence=(
+                Evidence(str(row["proxy"]), row["count"], threshold=1, source=str(row["source"]), year=ctx.year),
+            ),
             severity=2,
         )
         for row in table

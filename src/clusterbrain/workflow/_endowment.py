@@ -35,7 +35,7 @@ def industry_table(ctx: PlanningContext, pipe: PipelineResult) -> pd.DataFrame:
     r = ctx.region_id
     X = ctx.employment
     table = pd.DataFrame({"industry": X.columns, "employment": X.loc[r].to_numpy()})
-    table["share"] = table["employment"] / max(float(X.loc[r].sum()), 1e-12)
+    table["share"] = table["employment"] / max(float(X.loc[r].to_numpy().sum()), 1e-12)
     table["lq"] = pipe.rca.loc[r].to_numpy()
     table["pci"] = pipe.pci.reindex(X.columns).to_numpy()
     table["density"] = pipe.density.loc[r].to_numpy()
@@ -125,8 +125,8 @@ def _talent_and_land(ctx: PlanningContext) -> dict[str, Any]:
     knowledge_share = None
     if ctx.has_stats:
         row = ctx.employment.loc[ctx.region_id]
-        knowledge = row[row.index.astype(str).str.startswith(KNOWLEDGE_DIVISIONS)].sum()
-        knowledge_share = share(float(knowledge), float(row.sum()))
+        knowledge = row[row.index.astype(str).str.startswith(KNOWLEDGE_DIVISIONS)].to_numpy().sum()
+        knowledge_share = share(float(knowledge), float(row.to_numpy().sum()))
     return {
         "firm_employees": float(local["employees"].sum()),
         "rd_expense_per_employee": local_rd_per_employee,

@@ -103,7 +103,8 @@ def investment_targets(ctx: PlanningContext, gaps: list[dict[str, Any]]) -> list
     cand["score"] = sum(weights[k] * cand[f"q_{k}"] for k in weights) / total
     cand = cand.sort_values(["chain_id", "node_id", "score"], ascending=[True, True, False])
     top = cand.groupby(["chain_id", "node_id"]).head(per_node)
-    for (chain_id, node_id), rows in top.groupby(["chain_id", "node_id"], sort=False):
+    for key, rows in top.groupby(["chain_id", "node_id"], sort=False):
+        chain_id, node_id = str(key[0]), str(key[1])
         gap = wanted[(wanted["chain_id"] == chain_id) & (wanted["node_id"] == node_id)].iloc[0]
         table = rows.assign(
             reason_zh=[
@@ -179,7 +180,8 @@ def consortia(ctx: PlanningContext) -> list[dict[str, Any]]:
         best_out = (
             assignment[~assignment["firm_id"].isin(local)].sort_values("rd", ascending=False).drop_duplicates("node_id")
         )
-        best_local, best_out = best_local.set_index("node_id")["firm_id"], best_out.set_index("node_id")["firm_id"]
+        local_by_node = dict(zip(best_local["node_id"], best_local["firm_id"], strict=True))
+        out_by_node = dict(zip(best_out["node_id"], best_out["firm_id"], strict=True))
         pairs = []
         for edge in load_chain(chain_id).edges:
             for here, there in ((edge.supplier, edge.customer), (edge.customer, edge.supplier)):
@@ -188,8 +190,8 @@ def consortia(ctx: PlanningContext) -> list[dict[str, Any]]:
                     "missing",
                     "foreign_dependent",
                 ):
-                    if here in best_local and there in best_out:
-                        a, b = best_local[here], best_out[there]
+                    if here in local_by_node and there in out_by_node:
+                        a, b = str(local_by_node[here]), str(out_by_node[there])
                         pairs.append(
                             {
                                 "chain_id": chain_id,

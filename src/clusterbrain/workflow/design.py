@@ -303,7 +303,7 @@ def design(ctx: PlanningContext, diagnosis: Diagnosis, positioning: Positioning)
     existing = ctx.projects[ctx.projects["region_id"].isin(ctx.members)]
     gap_nodes = {(g["node_id"]) for g in gaps}
     existing_rows = [
-        {**{k: plain(v) for k, v in row.items()}, "addresses_gap": row["chain_node"] in gap_nodes}
+        {**{str(k): plain(v) for k, v in row.items()}, "addresses_gap": row["chain_node"] in gap_nodes}
         for row in existing.to_dict("records")
     ]
     findings = [

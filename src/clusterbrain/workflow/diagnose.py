@@ -31,7 +31,7 @@ class Diagnosis:
     base_year: int | None
     sections: dict[str, Any]
     findings: tuple[Finding, ...]
-    scores: dict[str, float | None]
+    scores: dict[str, Any]
     params: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -192,7 +192,7 @@ def diagnose(ctx: PlanningContext, *, pestel: pd.DataFrame | None = None, risks:
                     data=row,
                 )
             )
-    sections = {
+    sections: dict[str, Any] = {
         "endowment": endow,
         "chains": _chains_section(ctx),
         "benchmarks": benchmarks,
@@ -205,13 +205,14 @@ def diagnose(ctx: PlanningContext, *, pestel: pd.DataFrame | None = None, risks:
         "risks": [f.to_dict() for f in (risks or [])],
     }
     complexity = endow.get("complexity") or {}
-    scores = {
+    chains = sections["chains"]
+    scores: dict[str, Any] = {
         "cluster_score": ctype.mean_score,
         "eci": complexity.get("eci"),
         "coi": complexity.get("coi"),
         "overlap_index": comp.get("overlap_index"),
-        **{f"completeness:{c['chain_id']}": c["completeness"] for c in sections["chains"]},
-        **{f"local_supporting_rate:{c['chain_id']}": c["local_supporting_rate"] for c in sections["chains"]},
+        **{f"completeness:{c['chain_id']}": c["completeness"] for c in chains},
+        **{f"local_supporting_rate:{c['chain_id']}": c["local_supporting_rate"] for c in chains},
     }
     ordered = sorted(findings, key=lambda f: -f.severity)
     return Diagnosis(ctx.region, ctx.year, ctx.base_year, sections, tuple(ordered), scores, p)
