@@ -21,7 +21,7 @@ from clusterbrain.workflow.diagnose import Diagnosis
 from clusterbrain.workflow.evidence import Evidence, Finding, plain, records
 from clusterbrain.workflow.planning_context import PlanningContext
 
-__all__ = ["Positioning", "position"]
+__all__ = ["Positioning", "city_rules", "mode_rules", "position"]
 
 _MINING_DIVISIONS = ("06", "07", "08", "09", "10", "11", "12", "25", "30", "31", "32")
 _HUB_DIVISIONS = ("51", "52", "53", "54", "55", "56", "58", "59", "60")
@@ -97,7 +97,15 @@ def _reasons(row: pd.Series) -> tuple[str, str]:
     return "、".join(CRITERIA[k][0] for k in top), ", ".join(CRITERIA[k][1] for k in top)
 
 
-def _mode_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
+def mode_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
+    """The five agglomeration-mode rules on the diagnosis, in priority order (thresholds: ``params["modes"]``).
+
+    Core-firm-led needs chain leaders and a chain location ratio; innovation-resource-driven
+    knowledge institutions and above-national R&D intensity; market-hub-led trade and
+    logistics strengths and exports; eco-symbiotic recycling nodes and local supply;
+    policy-guided fires when the region is still an agglomeration (a weak base to build on).
+    """
+    t = ctx.params["modes"]
     s = d.sections
     el = {e["element"]: e["count"] for e in s["elements"]}
     dims = {x["dimension"]: x["value"] for x in s["cluster_type"]["dimensions"]}
@@ -118,8 +126,8 @@ def _mode_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
             "核心企业带动型",
             "Core-firm-led",
             (
-                Condition("core_firms", el.get("core_firms", 0), ">=", 1, src_c),
-                Condition("chain_location_ratio", dims.get("brand"), ">=", 1.2, src_c),
+                Condition("core_firms", el.get("core_firms", 0), ">=", t["core_firms"], src_c),
+                Condition("chain_location_ratio", dims.get("brand"), ">=", t["chain_location_ratio"], src_c),
             ),
         ),
         Rule(
@@ -127,8 +135,8 @@ def _mode_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
             "创新资源驱动型",
             "Innovation-resource-driven",
             (
-                Condition("knowledge_institutions", el.get("knowledge", 0), ">=", 3, src_i),
-                Condition("rd_intensity_ratio", dims.get("impact"), ">=", 1.1, "firms"),
+                Condition("knowledge_institutions", el.get("knowledge", 0), ">=", t["knowledge_institutions"], src_i),
+                Condition("rd_intensity_ratio", dims.get("impact"), ">=", t["rd_intensity_ratio"], "firms"),
             ),
         ),
         Rule(
@@ -136,8 +144,8 @@ def _mode_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
             "市场枢纽引领型",
             "Market-hub-led",
             (
-                Condition("trade_and_logistics_strengths", hub, ">=", 2, "stats (employment)"),
-                Condition("export_share", drivers["brand"].get("export_share"), ">=", 0.2, "firms"),
+                Condition("trade_and_logistics_strengths", hub, ">=", t["hub_strengths"], "stats (employment)"),
+                Condition("export_share", drivers["brand"].get("export_share"), ">=", t["export_share"], "firms"),
             ),
         ),
         Rule(
@@ -145,8 +153,8 @@ def _mode_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
             "产业生态共生型",
             "Eco-symbiotic",
             (
-                Condition("recycling_nodes_present", recycling, ">=", 1, src_c),
-                Condition("local_supporting_rate", dims.get("advantage"), ">=", 0.3, "links"),
+                Condition("recycling_nodes_present", recycling, ">=", t["recycling_nodes"], src_c),
+                Condition("local_supporting_rate", dims.get("advantage"), ">=", t["local_supporting_rate"], "links"),
             ),
         ),
         Rule(
@@ -166,7 +174,9 @@ def _mode_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
     ]
 
 
-def _city_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
+def city_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
+    """The five city-type and development-path rules, in priority order (thresholds: ``params["city_types"]``)."""
+    t = ctx.params["city_types"]
     s = d.sections
     el = {e["element"]: e["count"] for e in s["elements"]}
     complexity = s["endowment"].get("complexity") or {}
@@ -175,7 +185,7 @@ def _city_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
     strengths = [f for f in d.findings if f.kind == "strength"]
     top_lq = max((float(f.evidence[0].value) for f in strengths), default=None)
     legacy = sum(str(f.data.get("industry", "")).startswith(_MINING_DIVISIONS) for f in strengths)
-    metro, metro_share = _metropolis_pull(ctx)
+    metro, metro_share = _metropolis_pull(ctx, float(t["metro_radius_km"]))
     national = ctx.institutions[
         ctx.institutions["region_id"].isin(ctx.members) & ctx.institutions["name"].astype(str).str.contains("国家")
     ]
@@ -185,9 +195,11 @@ def _city_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
             "前沿大都市",
             "Frontier metropolis",
             (
-                Condition("population", pop, ">=", 10_000_000, "regions"),
-                Condition("knowledge_institutions", el.get("knowledge", 0), ">=", 5, "institutions"),
-                Condition("eci_percentile", eci_pct, ">=", 0.75, "stats (employment)"),
+                Condition("population", pop, ">=", t["population"], "regions"),
+                Condition(
+                    "knowledge_institutions", el.get("knowledge", 0), ">=", t["knowledge_institutions"], "institutions"
+                ),
+                Condition("eci_percentile", eci_pct, ">=", t["eci_percentile"], "stats (employment)"),
             ),
         ),
         Rule(
@@ -195,12 +207,12 @@ def _city_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
             "集群协同",
             "Cluster synergy",
             (
-                Condition("top_strength_lq", top_lq, ">=", 2.0, "stats (employment)"),
+                Condition("top_strength_lq", top_lq, ">=", t["top_strength_lq"], "stats (employment)"),
                 Condition(
                     "local_supporting_rate",
                     next((x["value"] for x in s["cluster_type"]["dimensions"] if x["dimension"] == "advantage"), None),
                     ">=",
-                    0.3,
+                    t["local_supporting_rate"],
                     "links",
                 ),
             ),
@@ -209,7 +221,15 @@ def _city_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
             "supporting_role",
             "配套大都市",
             "Supporting role near a metropolis",
-            (Condition("sales_share_to_nearby_metropolis", metro_share, ">=", 0.2, f"links ({metro or 'none'})"),),
+            (
+                Condition(
+                    "sales_share_to_nearby_metropolis",
+                    metro_share,
+                    ">=",
+                    t["metro_sales_share"],
+                    f"links ({metro or 'none'})",
+                ),
+            ),
         ),
         Rule(
             "legacy_resources",
@@ -217,19 +237,27 @@ def _city_rules(ctx: PlanningContext, d: Diagnosis) -> list[Rule]:
             "Reactivating legacy resources",
             (
                 Condition("resource_industry_strengths", legacy, ">=", 1, "stats (employment)"),
-                Condition("eci_percentile", eci_pct, "<", 0.5, "stats (employment)"),
+                Condition("eci_percentile", eci_pct, "<", t["legacy_eci_percentile"], "stats (employment)"),
             ),
         ),
         Rule(
             "national_strategy",
             "国家战略快车道",
             "National-strategy fast lane",
-            (Condition("national_platforms", len(national), ">=", 1, "institutions (name contains 国家)"),),
+            (
+                Condition(
+                    "national_platforms",
+                    len(national),
+                    ">=",
+                    t["national_platforms"],
+                    "institutions (name contains 国家)",
+                ),
+            ),
         ),
     ]
 
 
-def _metropolis_pull(ctx: PlanningContext, radius_km: float = 150.0) -> tuple[str | None, float | None]:
+def _metropolis_pull(ctx: PlanningContext, radius_km: float) -> tuple[str | None, float | None]:
     """The largest region of the same level within ``radius_km`` with 3× the population, and the share of local sales to it."""
     regions = ctx.regions
     me = ctx.region
@@ -316,9 +344,9 @@ def position(ctx: PlanningContext, diagnosis: Diagnosis) -> Positioning:
                 data=pick,
             )
         )
-    mode_rules = _mode_rules(ctx, diagnosis)
-    mode, fired = evaluate_rules(mode_rules, fallback="policy_guided")
-    chosen_mode = next((r for r in mode_rules if r.outcome == mode), None)
+    modes = mode_rules(ctx, diagnosis)
+    mode, fired = evaluate_rules(modes, fallback="policy_guided")
+    chosen_mode = next((r for r in modes if r.outcome == mode), None)
     findings.append(
         Finding(
             id="mode",
@@ -341,9 +369,9 @@ def position(ctx: PlanningContext, diagnosis: Diagnosis) -> Positioning:
                 evidence=tuple(c.evidence(ctx.year) for c in atlas.conditions),
             )
         )
-    city_rules = _city_rules(ctx, diagnosis)
-    city, _ = evaluate_rules(city_rules, fallback="cluster_synergy")
-    chosen_city = next(r for r in city_rules if r.outcome == city)
+    cities = city_rules(ctx, diagnosis)
+    city, _ = evaluate_rules(cities, fallback="cluster_synergy")
+    chosen_city = next(r for r in cities if r.outcome == city)
     findings.append(
         Finding(
             id="city_type",
@@ -351,7 +379,7 @@ def position(ctx: PlanningContext, diagnosis: Diagnosis) -> Positioning:
             text_zh=f"城市类型与发展路径:{chosen_city.name_zh}",
             text_en=f"City type and development path: {chosen_city.name_en}",
             evidence=tuple(c.evidence(ctx.year) for c in chosen_city.conditions),
-            data={"fired": [r.outcome for r in city_rules if r.fired]},
+            data={"fired": [r.outcome for r in cities if r.fired]},
         )
     )
     vision = _vision(ctx, diagnosis, picks, chosen_mode)
@@ -360,10 +388,10 @@ def position(ctx: PlanningContext, diagnosis: Diagnosis) -> Positioning:
         segments,
         tuple(picks),
         mode,
-        tuple(mode_rules),
+        tuple(modes),
         atlas,
         city,
-        tuple(city_rules),
+        tuple(cities),
         vision,
         tuple(findings),
         weights,
