@@ -313,9 +313,7 @@ def targets_chapter(b: Builder, design: Mapping[str, Any], names: Names) -> None
         [
             (_("report.plan.col.firm"), "text"),
             (_("report.plan.col.node"), "text"),
-            (_("report.plan.col.employees"), "int"),
             (_("report.plan.col.rd_intensity"), "pct:1"),
-            (_("report.plan.col.distance_km"), "int"),
             (_("report.plan.col.links_to_region"), "int"),
             (_("report.plan.col.score"), "dec:2"),
         ],
@@ -323,9 +321,7 @@ def targets_chapter(b: Builder, design: Mapping[str, Any], names: Names) -> None
             (
                 t.get("name"),
                 t["node"],
-                t.get("employees"),
                 t.get("rd_intensity"),
-                t.get("distance_km"),
                 t.get("links_to_region"),
                 t.get("score"),
             )
