@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from clusterbrain.exceptions import InvalidParameterError
+from clusterbrain.network._shock_kernels import Options, make_options, run
 from clusterbrain.network.shock import (
     CAUSES,
     ProductionNetwork,
@@ -199,6 +200,43 @@ def test_monte_carlo_batches_give_the_single_scenario_losses() -> None:
     np.testing.assert_allclose(t.losses, mc.losses, rtol=1e-9)
     half = t.ci_high - t.mean
     assert half == pytest.approx(2.2009852 * np.std(single, ddof=1) / np.sqrt(12), rel=1e-6)
+
+
+@pytest.mark.parametrize(("production", "rationing"), [(p, r) for p, r in CONFIGS if r != "smaller_first"])
+@pytest.mark.parametrize("substitution", [True, False])
+def test_pairs_kept_per_customer_until_short_give_the_all_pairs_results(
+    production: str, rationing: str, substitution: bool
+) -> None:
+    # dense_share=1: pairs get their own state only once a supplier falls short; 0: every pair from day 0.
+    data = random_network(200, 900, 12, seed=7)
+    base = ProductionNetwork.from_links(
+        data["supplier"], data["customer"], data["flow"], n_firms=200, group=data["group"]
+    )
+    net = ProductionNetwork.from_links(
+        data["supplier"], data["customer"], data["flow"], n_firms=200, group=data["group"], capacity=1.2 * base.output
+    )
+    rng = np.random.default_rng(1)
+    cut = np.zeros((200, 4))
+    for b in range(4):
+        cut[rng.choice(200, 5, replace=False), b] = rng.uniform(0.3, 1.0, 5)
+    start, stop = np.array([0, 2, 5, 1]), np.array([20, 9, 30, 4])
+    opt = make_options(net, 30, production, rationing, 4.0, 3.0, substitution, 0.5)
+    runs = {}
+    for share in (0.0, 1.0):
+        batch = run(net, cut, start, stop, Options(**{**opt.__dict__, "dense_share": share}))
+        tracked = Options(**{**opt.__dict__, "dense_share": share, "track": True, "keep_daily": True})
+        single = run(net, cut[:, 2], start[2], stop[2], tracked)
+        runs[share] = (batch, single)
+    (dense, dense_one), (sparse, sparse_one) = runs[0.0], runs[1.0]
+    np.testing.assert_allclose(sparse.loss, dense.loss, rtol=1e-10)
+    np.testing.assert_allclose(sparse.output, dense.output, rtol=1e-10)
+    np.testing.assert_array_equal(sparse.hit, dense.hit)
+    np.testing.assert_allclose(sparse_one.daily, dense_one.daily, atol=1e-6)
+    np.testing.assert_array_equal(sparse_one.hit_day, dense_one.hit_day)
+    np.testing.assert_array_equal(sparse_one.parent, dense_one.parent)
+    assert sparse_one.min_stock == pytest.approx(dense_one.min_stock, abs=1e-12)
+    assert sparse.loss[2] == pytest.approx(float(sparse_one.loss), rel=1e-10)
+    assert (sparse.loss > 0).all()
 
 
 def test_errors_name_the_parameter() -> None:

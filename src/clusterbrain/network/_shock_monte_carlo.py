@@ -115,7 +115,7 @@ def monte_carlo(
     n: int = 1000,
     *,
     seed: int | None = None,
-    batch: int = 50,
+    batch: int = 16,
     level: float = 0.95,
     interval: str = "percentile",
     days: int = 60,
@@ -140,7 +140,7 @@ def monte_carlo(
         ``sampler(rng) -> ShockScenario``, e.g. a :class:`RandomShocks`.
     n : int, default 1000
     seed : int, optional
-    batch : int, default 50
+    batch : int, default 16
         Scenarios per batch (memory grows with ``batch`` times the number of links).
     level : float, default 0.95
     interval : {"percentile", "t"}
