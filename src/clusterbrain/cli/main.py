@@ -19,7 +19,9 @@ from clusterbrain.cli.network import network_app
 from clusterbrain.cli.plan import print_findings
 from clusterbrain.cli.plan import register as register_planning
 from clusterbrain.cli.progress import row_progress, step_progress
+from clusterbrain.cli.report import register as register_report
 from clusterbrain.demo.build import build_demo_workspace
+from clusterbrain.report.plan_report import write_reports
 from clusterbrain.store import IMPORT_KINDS, Workspace
 from clusterbrain.store.exports import write_json
 from clusterbrain.store.sources import FORMATS, import_path
@@ -42,6 +44,7 @@ app.add_typer(chain_app, name="chain")
 app.add_typer(network_app, name="network")
 app.add_typer(firm_app, name="firm")
 register_planning(app)
+register_report(app)
 out = Console()
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace file (DuckDB) 工作空间文件.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout 输出 JSON.")]
@@ -180,23 +183,35 @@ def demo(
     firms: Annotated[int, typer.Option("--firms", help="Number of synthetic firms.", min=1_000)] = 20_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data.")] = 2024,
     lang: Annotated[str, typer.Option("--lang", help="Language of the printed findings: zh or en.")] = "zh",
+    pages: Annotated[
+        bool, typer.Option("--pages/--no-pages", help="Also draw the first PDF pages to PNG (needs pdftoppm).")
+    ] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Build the demo workspace 演示 on a synthetic province (示例数据, clearly labelled), plan its focus region.
 
     Writes OUT_DIR/data/*.parquet (the generated files), OUT_DIR/demo.duckdb (the workspace, imported
     through the same validated imports as user data) and OUT_DIR/plan/ (diagnosis, positioning, design
-    and monitoring JSON of the focus region), then prints the top findings.
+    and monitoring JSON of the focus region) and OUT_DIR/reports/ (the planning report as HTML, PDF and
+    Word, in Chinese and English, with the first PDF pages as PNG), then prints the top findings and the paths.
     """
     with step_progress(quiet=as_json) as progress:
         summary = build_demo_workspace(out_dir, n_firms=firms, seed=seed, progress=progress)
     with Workspace.open(summary.workspace, read_only=True) as ws:
         plan = run_plan(ws.con, summary.focus_region_id)
+        provenance = ws.info().imports
     documents = plan.documents()
     for step_name, file_name in PLAN_FILES.items():
         write_json(out_dir / "plan" / file_name, documents[step_name])
+    with step_progress(quiet=as_json) as progress:
+        progress("writing the reports (HTML, PDF, Word; zh, en)", 0, 1)
+        reports = write_reports(
+            documents, out_dir / "reports", pages=pages, region_name=summary.focus_region_name, provenance=provenance
+        )
+        progress("writing the reports (HTML, PDF, Word; zh, en)", 1, 1)
     if as_json:
-        typer.echo(json.dumps({**summary.to_dict(), "plan": str(out_dir / "plan")}, ensure_ascii=False, default=str))
+        document = {**summary.to_dict(), "plan": str(out_dir / "plan"), "reports": [str(p) for p in reports]}
+        typer.echo(json.dumps(document, ensure_ascii=False, default=str))
         return
     out.print(f"[bold yellow]{summary.notice}[/bold yellow]")
     out.print(
@@ -224,6 +239,9 @@ def demo(
     out.print(f"workspace 工作空间: [bold]{summary.workspace}[/bold]  (built in {summary.seconds:.1f} s)")
     print_findings(plan, lang)
     out.print(f"plan 规划: [bold]{out_dir / 'plan'}[/bold] ({', '.join(PLAN_FILES.values())})")
+    out.print("reports 报告:")
+    for path in reports:
+        out.print(f"  {path}", highlight=False)
     out.print(f"next: clusterbrain info -w {summary.workspace}")
     out.print(
         f"      clusterbrain chain gaps lithium_ion_battery -w {summary.workspace} --region {summary.focus_region_id}"

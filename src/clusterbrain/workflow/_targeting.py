@@ -17,6 +17,7 @@ literature (Anderson & van Wincoop 2003).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,14 @@ def _firm_coordinates(ctx: PlanningContext, firms: pd.DataFrame) -> tuple[np.nda
     lat = lat.fillna(firms["region_id"].map(regions["lat"]))
     lon = lon.fillna(firms["region_id"].map(regions["lon"]))
     return lat.to_numpy(float), lon.to_numpy(float)
+
+
+def _distance(km: Any, lang: str) -> str:
+    """The distance as text, or that it is unknown (a firm without coordinates, abroad say)."""
+    known = km is not None and math.isfinite(float(km))
+    if lang == "zh":
+        return f"距离 {float(km):,.0f} 公里" if known else "距离未知(无坐标)"
+    return f"{float(km):,.0f} km away" if known else "distance unknown (no coordinates)"
 
 
 def _link_value(links: pd.DataFrame, inside: set[str]) -> pd.Series:
@@ -110,13 +119,13 @@ def investment_targets(ctx: PlanningContext, gaps: list[dict[str, Any]]) -> list
             reason_zh=[
                 f"营收 {r.revenue:,.0f} 万元(节点内分位 {r.q_size:.0%}),研发强度 {r.rd_intensity:.1%},"
                 f"与本地链主已有供货 {r.links_to_leaders:,.0f} 万元(与本地企业合计 {r.links_to_region:,.0f} 万元),"
-                f"距离 {r.distance_km:,.0f} 公里"
+                + _distance(r.distance_km, "zh")
                 for r in rows.itertuples()
             ],
             reason_en=[
                 f"revenue {r.revenue:,.0f} (node percentile {r.q_size:.0%}), R&D intensity {r.rd_intensity:.1%}, "
                 f"existing supply with the region's chain leaders {r.links_to_leaders:,.0f} (with all local firms "
-                f"{r.links_to_region:,.0f}), {r.distance_km:,.0f} km away"
+                f"{r.links_to_region:,.0f}), " + _distance(r.distance_km, "en")
                 for r in rows.itertuples()
             ],
         )
@@ -183,7 +192,9 @@ def consortia(ctx: PlanningContext) -> list[dict[str, Any]]:
         local_by_node = dict(zip(best_local["node_id"], best_local["firm_id"], strict=True))
         out_by_node = dict(zip(best_out["node_id"], best_out["firm_id"], strict=True))
         pairs = []
-        for edge in load_chain(chain_id).edges:
+        template = load_chain(chain_id)
+        names = {n.id: (n.name_zh, n.name_en) for n in template.nodes}
+        for edge in template.edges:
             for here, there in ((edge.supplier, edge.customer), (edge.customer, edge.supplier)):
                 if status.get(here) in ("strong", "present") and status.get(there) in (
                     "weak",
@@ -203,8 +214,13 @@ def consortia(ctx: PlanningContext) -> list[dict[str, Any]]:
                                 "partner_name": firms.at[b, "name"],
                                 "partner_region": firms.at[b, "region_id"],
                                 "existing_link": (a, b) in linked or (b, a) in linked,
-                                "reason_zh": f"本地在“{here}”环节有基础,“{there}”环节薄弱;联合外地龙头共同攻关",
-                                "reason_en": f"the region is established on {here} and weak on {there}; pair with an outside leader",
+                                "reason_zh": (
+                                    f"本地在“{names[here][0]}”环节有基础,“{names[there][0]}”环节薄弱;联合外地龙头共同攻关"
+                                ),
+                                "reason_en": (
+                                    f"the region is established on {names[here][1]} and weak on {names[there][1]}; "
+                                    "pair with an outside leader"
+                                ),
                             }
                         )
         out += pairs[:limit]

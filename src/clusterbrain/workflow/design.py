@@ -141,8 +141,7 @@ def _gap_projects(
         if f.kind != "gap":
             continue
         chain_id, node_id, gap = f.data["chain_id"], f.data["node_id"], f.data["gap"]
-        name_zh = f.text_zh.split(":", 1)[1].split("(", 1)[0]
-        name_en = f.text_en.split(": ", 1)[1].split(" (", 1)[0]
+        name_zh, name_en = f.data["name_zh"], f.data["name_en"]
         target = targets.get((chain_id, node_id))
         best = target["targets"][0] if target and target["targets"] else None
         if gap == "fill":
@@ -288,8 +287,8 @@ def design(ctx: PlanningContext, diagnosis: Diagnosis, positioning: Positioning)
             "chain_id": f.data["chain_id"],
             "node_id": f.data["node_id"],
             "gap": f.data["gap"],
-            "name_zh": f.text_zh.split(":", 1)[1].split("(", 1)[0],
-            "name_en": f.text_en.split(": ", 1)[1].split(" (", 1)[0],
+            "name_zh": f.data["name_zh"],
+            "name_en": f.data["name_en"],
         }
         for f in diagnosis.findings
         if f.kind == "gap" and f.data["gap"] in ("fill", "strengthen")

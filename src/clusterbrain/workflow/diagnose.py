@@ -16,6 +16,8 @@ from clusterbrain.workflow._benchmark import chain_leaders, competition, similar
 from clusterbrain.workflow._cluster_type import classify_cluster, cluster_indicators
 from clusterbrain.workflow._ecosystem import drivers, elements, scorecard
 from clusterbrain.workflow._endowment import endowment, peer_complexity
+from clusterbrain.workflow._reasons_zh import reason_zh
+from clusterbrain.workflow.chains import load_chain
 from clusterbrain.workflow.evidence import Evidence, Finding, plain, records
 from clusterbrain.workflow.planning_context import PlanningContext
 
@@ -54,11 +56,13 @@ def gap_findings(ctx: PlanningContext) -> list[Finding]:
     severity = {"fill": 3, "strengthen": 2, "extend": 1}
     zh = {"fill": "补链", "strengthen": "强链", "extend": "延链"}
     en = {"fill": "fill", "strengthen": "strengthen", "extend": "extend"}
+    templates = {c: load_chain(c) for c in ctx.chains}
+    names = {c: {n.id: n.name_zh for n in t.nodes} for c, t in templates.items()}
     return [
         Finding(
             id=f"gap:{chain_id}:{item.node_id}:{item.kind}",
             kind="gap",
-            text_zh=f"{zh.get(item.kind, item.kind_zh)}:{item.name_zh}({item.reason})",
+            text_zh=f"{zh.get(item.kind, item.kind_zh)}:{item.name_zh}({reason_zh(item.reason, names[chain_id])})",
             text_en=f"Chain gap to {en.get(item.kind, item.kind)}: {item.name_en} ({item.reason})",
             evidence=tuple(
                 Evidence(e.metric, e.value, threshold=e.threshold, source=e.source, year=ctx.year)
@@ -72,6 +76,10 @@ def gap_findings(ctx: PlanningContext) -> list[Finding]:
                 "status": item.status,
                 "priority": item.priority,
                 "stage": item.stage,
+                "name_zh": item.name_zh,
+                "name_en": item.name_en,
+                "chain_name_zh": templates[chain_id].name_zh,
+                "chain_name_en": templates[chain_id].name_en,
             },
         )
         for chain_id, study in ctx.chains.items()
@@ -127,12 +135,13 @@ def _chain_findings(ctx: PlanningContext) -> list[Finding]:
     for chain_id, study in ctx.chains.items():
         a = study.analysis
         rate = "n/a" if a.local_supporting_rate is None else f"{a.local_supporting_rate:.1%}"
+        template = load_chain(chain_id)
         findings.append(
             Finding(
                 id=f"chain:{chain_id}",
                 kind="chain",
-                text_zh=f"{chain_id} 产业链完整度 {a.completeness:.1%},本地配套率 {rate}",
-                text_en=f"Chain {chain_id}: completeness {a.completeness:.1%}, local supporting rate {rate}",
+                text_zh=f"{template.name_zh}产业链完整度 {a.completeness:.1%},本地配套率 {rate}",
+                text_en=f"{template.name_en} chain: completeness {a.completeness:.1%}, local supporting rate {rate}",
                 evidence=(
                     Evidence("chain_completeness", a.completeness, source=f"chain analysis ({a.basis})", year=a.year),
                     Evidence("local_supporting_rate", a.local_supporting_rate, source="links", year=a.year),
@@ -178,8 +187,14 @@ def diagnose(ctx: PlanningContext, *, pestel: pd.DataFrame | None = None, risks:
                 Finding(
                     id=f"benchmark:{row['chain_id']}",
                     kind="benchmark",
-                    text_zh=f"{row['chain_id']} 链的领先地区为{row['leader_name']},本地排第 {row['focus_rank']}",
-                    text_en=f"The leading region on {row['chain_id']} is {row['leader_name']}; this region ranks {row['focus_rank']}",
+                    text_zh=(
+                        f"{load_chain(row['chain_id']).name_zh}产业链的领先地区为{row['leader_name']},"
+                        f"本地排第 {row['focus_rank']}"
+                    ),
+                    text_en=(
+                        f"The leading region on the {load_chain(row['chain_id']).name_en} chain is "
+                        f"{row['leader_name']}; this region ranks {row['focus_rank']}"
+                    ),
                     evidence=(
                         Evidence(
                             "chain_employment",
