@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from clusterbrain.demo.build import DemoSummary, build_demo_workspace
 from clusterbrain.store import Workspace
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -24,6 +25,12 @@ def require_data(relative: str | Path) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_summary(tmp_path_factory: pytest.TempPathFactory) -> DemoSummary:
+    """The demo workspace with 3,000 firms, built once per session. Open it read-only: tests share it."""
+    return build_demo_workspace(tmp_path_factory.mktemp("demo-3000"), n_firms=3000)
 
 
 @pytest.fixture(scope="session")

@@ -9,15 +9,15 @@ import pytest
 from typer.testing import CliRunner
 
 from clusterbrain.cli.main import app
-from clusterbrain.demo.build import build_demo_workspace
+from clusterbrain.demo.build import DemoSummary
 from tests.conftest import require_data
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(build_demo_workspace(tmp_path_factory.mktemp("network-cli"), n_firms=3000).workspace)
+def demo(demo_summary: DemoSummary) -> Path:
+    return Path(demo_summary.workspace)
 
 
 def test_risks_command_finds_the_planted_nodes(demo: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from clusterbrain.demo.build import build_demo_workspace
+from clusterbrain.demo.build import DemoSummary
 from clusterbrain.demo.extras import KPI_GROWTH
 from clusterbrain.exceptions import InvalidParameterError
 from clusterbrain.store import Workspace
@@ -327,8 +327,8 @@ def test_compare_diagnoses_reports_what_appeared_went_and_moved() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(build_demo_workspace(tmp_path_factory.mktemp("demo"), n_firms=3000).workspace)
+def demo(demo_summary: DemoSummary) -> Path:
+    return Path(demo_summary.workspace)
 
 
 def test_demo_monitor_has_every_target_kpi_with_a_status(demo: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterbrain.demo.build import build_demo_workspace
+from clusterbrain.demo.build import DemoSummary
 from clusterbrain.exceptions import InvalidParameterError
 from clusterbrain.store import Workspace
 from clusterbrain.store.frames import region_and_descendants
@@ -17,9 +17,8 @@ FOCUS = "990000"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    summary = build_demo_workspace(tmp_path_factory.mktemp("demo"), n_firms=3000)
-    return Path(summary.workspace), summary.planted
+def demo(demo_summary: DemoSummary) -> tuple[Path, dict]:
+    return Path(demo_summary.workspace), demo_summary.planted
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clusterbrain.cli.main import app
-from clusterbrain.demo.build import build_demo_workspace
+from clusterbrain.demo.build import DemoSummary
 from clusterbrain.store import Workspace
 from clusterbrain.workflow.plan import PLAN_FILES, Plan, run_plan
 
@@ -17,9 +17,8 @@ FOCUS = "990000"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    summary = build_demo_workspace(tmp_path_factory.mktemp("plan-demo"), n_firms=3000)
-    return Path(summary.workspace), summary.planted
+def demo(demo_summary: DemoSummary) -> tuple[Path, dict]:
+    return Path(demo_summary.workspace), demo_summary.planted
 
 
 @pytest.fixture(scope="module")

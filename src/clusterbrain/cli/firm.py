@@ -13,6 +13,7 @@ from rich.table import Table
 
 from clusterbrain.cli.errors import handle_errors
 from clusterbrain.cli.progress import step_progress
+from clusterbrain.report.firm_report import write_firm_reports
 from clusterbrain.store import Workspace
 from clusterbrain.store.exports import write_csv_tables, write_json
 from clusterbrain.workflow.firms import (
@@ -239,3 +240,41 @@ def policies(
         table.add_row(f"{row.name} ({row.policy_id})", "✓" if row.in_force else "✗", f"{row.firms_in_scope:,}",
                       f"{row.eligible_firms:,}")  # fmt: skip
     out.print(table)
+
+
+@app.command("report")
+@handle_errors
+def report(
+    firm_id: Annotated[str | None, typer.Argument(help="Firm id; omit it and give --region for a batch.")] = None,
+    workspace: WorkspaceOption = Path("workspace.duckdb"),
+    region: RegionOption = None,
+    formats: Annotated[
+        list[str] | None, typer.Option("--format", "-f", help="html, pdf or docx (repeat); default html.")
+    ] = None,
+    langs: Annotated[list[str] | None, typer.Option("--lang", help="zh or en (repeat); default zh.")] = None,
+    separate: Annotated[bool, typer.Option("--separate", help="A batch as one file per firm, not one document.")] = False,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("reports"),
+    as_json: JsonOption = False,
+) -> None:
+    """Health-check report document 企业体检报告 (HTML, PDF, Word; zh/en): one firm, or every firm of a region."""
+    if firm_id is None and region is None:
+        raise typer.BadParameter("give a FIRM_ID or --region")
+    with Workspace.open(workspace, read_only=True) as ws:
+        data = load_firm_data(ws.con)
+    checks = check_firms(data, firm_ids=None if firm_id is None else [firm_id], region_id=region)
+    documents = [checks.document(firm_id)] if firm_id is not None else [doc for _, doc in checks.documents()]
+    with step_progress(quiet=as_json) as progress:
+        progress("writing health-check reports 体检报告", 0, 1)
+        paths = write_firm_reports(
+            documents,
+            out_dir,
+            formats=formats or ["html"],
+            langs=langs or ["zh"],
+            combined=None if firm_id is not None else not separate,
+        )
+        progress("writing health-check reports 体检报告", 1, 1)
+    if as_json:
+        typer.echo(json.dumps({"firms": len(documents), "files": [str(p) for p in paths]}, ensure_ascii=False))
+        return
+    for path in paths:
+        out.print(f"wrote {path}", highlight=False)
