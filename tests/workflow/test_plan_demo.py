@@ -99,6 +99,8 @@ def test_plan_command_writes_the_four_files(demo: tuple[Path, dict], tmp_path: P
     assert "Top findings" in result.output
     for file_name in PLAN_FILES.values():
         assert json.loads((tmp_path / "plan" / file_name).read_text(encoding="utf-8"))["region_id"] == FOCUS
+    html = (tmp_path / "plan" / "reports" / "plan-en.html").read_text(encoding="utf-8")
+    assert "Executive summary" in html and "https://" not in html.split("<body")[0]
 
 
 def test_unknown_region_is_a_clear_error(demo: tuple[Path, dict]) -> None:

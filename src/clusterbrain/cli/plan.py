@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from clusterbrain.cli.errors import handle_errors
+from clusterbrain.report.plan_report import write_reports
 from clusterbrain.store import Workspace
 from clusterbrain.store.exports import write_json
 from clusterbrain.store.pestel import read_pestel
@@ -106,15 +107,36 @@ def register(app: typer.Typer) -> None:
         config: Config = None,
         pestel: Pestel = None,
         lang: Lang = "zh",
+        report: Annotated[
+            bool, typer.Option("--report/--no-report", help="Also write the HTML report (zh, en) to OUT/reports.")
+        ] = True,
         as_json: JsonOption = False,
     ) -> None:
-        """规划 Run diagnose → position → design → monitor and write diagnosis/positioning/design/monitoring.json."""
+        """规划 Run diagnose → position → design → monitor; write diagnosis/positioning/design/monitoring.json.
+
+        With --report (the default) the planning report is written too, as self-contained HTML in
+        Chinese and English (OUT/reports/plan-zh.html, plan-en.html); `clusterbrain report` writes
+        PDF and Word as well.
+        """
         plan = _plan(workspace, region, chain, year, config, pestel)
         documents = plan.documents()
         for step_name, file_name in PLAN_FILES.items():
             write_json(output / file_name, documents[step_name])
+        reports: list[Path] = []
+        if report:
+            with Workspace.open(workspace, read_only=True) as ws:
+                provenance = ws.info().imports
+            reports = write_reports(
+                documents,
+                output / "reports",
+                formats=("html",),
+                region_name=str(plan.context.region["name"]),
+                provenance=provenance,
+            )
         if as_json:
             typer.echo(json.dumps(documents, ensure_ascii=False, default=str))
             return
         print_findings(plan, lang)
         out.print(f"plan 规划: [bold]{output}[/bold] ({', '.join(PLAN_FILES.values())})")
+        for path in reports:
+            out.print(f"report 报告: {path}", highlight=False)
