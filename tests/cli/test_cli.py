@@ -100,3 +100,18 @@ def test_metrics_needs_exactly_one_source(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--input" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _subcommands() -> list[tuple[str, str]]:
+    groups = get_command(app).commands  # type: ignore[attr-defined]
+    return sorted(
+        (name, sub) for name, group in groups.items() if hasattr(group, "commands") for sub in group.commands
+    )
+
+
+@pytest.mark.parametrize(("group", "command"), _subcommands())
+def test_every_subcommand_has_help_and_is_documented(group: str, command: str) -> None:
+    result = runner.invoke(app, [group, command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+    assert f"clusterbrain {group} {command}" in README.read_text(encoding="utf-8")
