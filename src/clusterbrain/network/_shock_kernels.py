@@ -57,6 +57,8 @@ class _Static:
     flow_t: sp.csr_array  # (n_firms, n_pairs): z_e, the demand of the pair orders
     flow_t32: sp.csr_array  # the same as float32
     multi: np.ndarray  # pairs with several suppliers (substitution happens only there)
+    pair_supplier: np.ndarray  # the (first) supplier of each pair
+    multi_weight: sp.csr_array  # the rows of the weights of the multi-supplier pairs
     weight_t: sp.csr_array  # (n_firms, n_pairs): the pairs each supplier serves
     weight32: sp.csr_array  # the weights as float32
     firm_flow_t: sp.csr_array  # (n_firms, n_firms): Z^T, flows from supplier to customer
@@ -74,7 +76,10 @@ def _static(net: ProductionNetwork) -> _Static:
         flow = w.data * np.repeat(net.pair_use, link_counts)
         multi = np.flatnonzero(link_counts > 1)
         firm_flow_t = firm_flow_transposed(net, flow)
-        flow_t = sp.csr_array((flow, w.indices, w.indptr), shape=w.shape).T.tocsr()
+        weight_t = net.transposed_weight()
+        flow_t = sp.csr_array(
+            (weight_t.data * net.pair_use[weight_t.indices], weight_t.indices, weight_t.indptr), shape=weight_t.shape
+        )
         net._cache["static"] = _Static(
             counts=counts,
             buyers=buyers,
@@ -86,7 +91,9 @@ def _static(net: ProductionNetwork) -> _Static:
             flow_t=flow_t,
             flow_t32=flow_t.astype(np.float32),
             multi=multi,
-            weight_t=net.transposed_weight(),
+            pair_supplier=w.indices[w.indptr[:-1]] if w.nnz else np.zeros(0, dtype=np.int32),
+            multi_weight=w[multi] if multi.size else sp.csr_array((0, net.n_firms)),
+            weight_t=weight_t,
             weight32=sp.csr_array((w.data.astype(np.float32), w.indices, w.indptr), shape=w.shape),
             firm_flow_t=firm_flow_t,
             firm_flow_t32=firm_flow_t.astype(np.float32),
@@ -178,7 +185,8 @@ def run(net: ProductionNetwork, cut: np.ndarray, start: np.ndarray, stop: np.nda
     cap = np.repeat(firm(net.capacity), b, axis=1)
     shocked = np.flatnonzero(cut > 0)
     shocked_capacity, shocked_cut, shocked_col = net.capacity[shocked // b], cut.ravel()[shocked], shocked % b
-    limit, producible, x, work = (np.empty((n, b), dtype=dtype) for _ in range(4))
+    producible, x, work = (np.empty((n, b), dtype=dtype) for _ in range(3))
+    limit = np.empty((n, b), dtype=dtype) if opt.track or linear else producible  # kept only where read again
     below = np.empty((n, b), dtype=bool)
     filled = np.ones((n, b), dtype=dtype)
     short = np.zeros(0, dtype=np.intp)

@@ -211,7 +211,10 @@ class PairState:
         if not any_short:
             return self.orders.copy()
         if self.dense:
-            return self.orders * (self.weight @ filled).ravel()
+            share = filled[self.st.pair_supplier]  # one-supplier pairs (weight 1)
+            if self.st.multi.size:
+                share[self.st.multi] = self.st.multi_weight @ filled
+            return self.orders * share.ravel()
         share = self.weight.data[self.link_index] * filled.ravel()[self.link_slot]
         return self.orders * np.bincount(self.link_owner, share, minlength=self.n_entries).astype(self.dtype)
 

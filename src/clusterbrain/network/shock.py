@@ -234,8 +234,17 @@ def simulate_shock(
     keep_daily : bool, default True
         Keep utilisation per firm and day (float32, 4 bytes per firm-day).
     precision : {"float64", "float32"}, default "float64"
-        Type of the stocks and orders of the pairs. ``"float32"`` halves their memory and
-        traffic on very large networks; results then differ from float64 in about the sixth digit.
+        Type of the stocks, orders and daily firm arrays (totals are added in float64).
+        ``"float32"`` halves memory and traffic on very large networks; outputs then differ from
+        float64 in about the sixth digit, and a small loss (a sum of small output gaps) by up to
+        a few tenths of a percent.
+
+    Notes
+    -----
+    Input pairs whose suppliers have always filled their orders share their customer's stock
+    and order; a pair gets a state of its own on the first day a supplier falls short, and
+    every pair does once they are more than a tenth of all. The work of a day is then over
+    firms and the firm-to-firm flows plus the pairs touched by the shock, not over every pair.
 
     Returns
     -------
