@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 CHILD = r"""
-import json, resource, sys, time
+import json, re, sys, time
 import pandas as pd
 tool, data = sys.argv[1:3]
 from clusterbrain.workflow.chains import load_chain
@@ -50,7 +50,7 @@ for chain_id in sorted(truth["chain_id"].unique()):
     joined = on_chain.merge(got, on="firm_id", how="left", suffixes=("", "_got"))
     results[chain_id] = {"seconds": seconds, "cpu": cpu, "mapped": int(len(got)),
                          "accuracy": float((joined["node_id"] == joined["node_id_got"]).mean())}
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = int(re.search(r'VmHWM:\s+(\d+) kB', open('/proc/self/status').read()).group(1)) * 1024  # VmHWM: this process's own peak (ru_maxrss would include the parent's at fork)
 print(json.dumps({"results": results, "peak_bytes": peak}))
 """
 

@@ -69,14 +69,14 @@ COVERS = {
 }
 
 CHILD = r"""
-import json, resource, sys, time, warnings
+import json, re, sys, time, warnings
 import numpy as np
 import pandas as pd
 
 tool, source, out = sys.argv[1:4]
 long = pd.read_parquet(source)
 years = sorted(long["year"].unique())
-input_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+input_bytes = int(re.search(r'VmHWM:\s+(\d+) kB', open('/proc/self/status').read()).group(1)) * 1024
 
 
 def matrix(frame):
@@ -138,7 +138,7 @@ else:
         phi = RelatednessMetrics(model.get_matrix()).get_projection(rows=False, projection_method="proximity")
         eci[year] = pd.Series(eci_y, index=X.index)
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = int(re.search(r'VmHWM:\s+(\d+) kB', open('/proc/self/status').read()).group(1)) * 1024  # VmHWM: this process's own peak (ru_maxrss would include the parent's at fork)
 
 # Outside the timing: ECI per region and year, density of the first year as a matrix.
 if tool in ("ecomplexity", "econcomplex"):

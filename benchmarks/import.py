@@ -31,7 +31,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 CHILD = r"""
-import json, resource, sys, time
+import json, re, sys, time
 from pathlib import Path
 mode, source, workspace, regions = sys.argv[1:5]
 import duckdb
@@ -50,7 +50,7 @@ else:
     rows = ws.import_file("firms", source).rows_written
     ws.close()
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = int(re.search(r'VmHWM:\s+(\d+) kB', open('/proc/self/status').read()).group(1)) * 1024  # VmHWM: this process's own peak (ru_maxrss would include the parent's at fork)
 print(json.dumps({"rows": rows, "seconds": seconds, "peak_bytes": peak}))
 """
 

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 CHILD = r"""
-import json, resource, sys, time
+import json, re, sys, time
 start = time.perf_counter()
 import duckdb
 from clusterbrain.workflow.plan import run_plan
@@ -31,7 +31,7 @@ plan = run_plan(con, sys.argv[2])
 documents = plan.documents()
 seconds = time.perf_counter() - start
 size = sum(len(json.dumps(d, ensure_ascii=False, default=str)) for d in documents.values())
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = int(re.search(r'VmHWM:\s+(\d+) kB', open('/proc/self/status').read()).group(1)) / 1024  # VmHWM in MB: this process's own peak
 print(json.dumps({"seconds": seconds, "peak_mb": peak, "json_kb": size / 1024,
                   "findings": len(plan.diagnosis.findings), "projects": len(plan.design.projects)}))
 """
