@@ -122,3 +122,9 @@ def test_investment_targets_prefer_firms_already_supplying_the_chain_leaders(pla
         for target in entry["targets"]:
             assert target["links_to_leaders"] <= target["links_to_region"] + 1e-6
             assert (target["q_links_to_leaders"] > 0) == (target["links_to_leaders"] > 0)
+
+
+def test_every_project_closes_a_finding_of_the_plan(plan: Plan) -> None:
+    ids = {f.id for f in (*plan.diagnosis.findings, *plan.positioning.findings)}
+    for project in plan.design.projects:
+        assert project["closes"] in ids, project["name_en"]

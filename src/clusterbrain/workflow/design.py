@@ -221,7 +221,7 @@ def _ecosystem_projects(ctx: PlanningContext, d: Diagnosis, p: Positioning) -> l
             "firms",
         ),
         (
-            inst.get("university", 0) == 0,
+            sum(inst.get(k, 0) for k in ("university", "research_institute", "key_lab")) == 0,
             "ecosystem",
             2,
             "校企合作与产业人才培训基地",

@@ -176,6 +176,19 @@ def diagnose(ctx: PlanningContext, *, pestel: pd.DataFrame | None = None, risks:
     findings += element_findings
     comp, comp_findings = competition(ctx, pipe)
     findings += comp_findings
+    card = scorecard(ctx)
+    findings += [
+        Finding(
+            id=f"ecosystem:{trait['trait']}",
+            kind="shortcoming",
+            text_zh=f"创新生态短板:缺少{trait['name_zh']}",
+            text_en=f"Innovation ecosystem: no {trait['name_en'].lower()}",
+            evidence=(Evidence(trait["metric"], trait["value"], threshold=1, source=trait["source"], year=ctx.year),),
+            severity=1,
+        )
+        for trait in card
+        if trait["status"] == "absent"
+    ]
     findings += list(risks or [])
     benchmarks = {
         "similar_regions": similar_regions(ctx, n=int(p["benchmark"]["similar_regions"])),
@@ -214,7 +227,7 @@ def diagnose(ctx: PlanningContext, *, pestel: pd.DataFrame | None = None, risks:
         "cluster_type": ctype.to_dict(),
         "elements": element_table,
         "drivers": drivers(ctx, indicators),
-        "ecosystem_scorecard": scorecard(ctx),
+        "ecosystem_scorecard": card,
         "competition": comp,
         "pestel": records(pestel) if pestel is not None else None,
         "risks": [f.to_dict() for f in (risks or [])],
