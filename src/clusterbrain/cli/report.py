@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         pages: Annotated[
-            bool, typer.Option("--pages", help="Also draw the first two pages of each PDF to PNG in OUTPUT/pages.")
+            bool, typer.Option("--pages", help="Also draw the first four pages of each PDF to PNG in OUTPUT/pages.")
         ] = False,
         chain: Annotated[
             list[str] | None,

@@ -249,9 +249,9 @@ def write_reports(
 ) -> list[Path]:
     """Write the planning report in each of ``formats`` and ``langs`` into ``out_dir``; return the paths.
 
-    Files are named ``plan-<lang>.<format>``. With ``pages`` the first two pages of each PDF
-    are also drawn to PNG in ``out_dir/pages`` (poppler's ``pdftoppm``), so a person can look
-    at them; those paths are returned too.
+    Files are named ``plan-<lang>.<format>``. With ``pages`` the first four pages of each PDF
+    (cover, contents, executive summary) are also drawn to PNG in ``out_dir/pages`` (poppler's
+    ``pdftoppm``), so a person can look at them; those paths are returned too.
     """
     fmts = _choices(formats, FORMATS, "formats")
     languages = _choices(langs, LANGS, "langs")
@@ -264,5 +264,5 @@ def write_reports(
             path = render(document, fmt, out / report_name(lang, fmt))
             written.append(path)
             if fmt == "pdf" and pages:
-                written.extend(render_pdf_pages_to_png(path, out / "pages", first=1, last=2))
+                written.extend(render_pdf_pages_to_png(path, out / "pages", first=1, last=4))
     return written
