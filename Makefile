@@ -31,6 +31,9 @@ bench: setup
 	$(BIN)/python benchmarks/import.py
 	$(BIN)/python benchmarks/complexity.py
 	$(BIN)/python benchmarks/chain_mapping.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/shock.py
+	$(BIN)/python benchmarks/firm_check.py --firms 10000
+	$(BIN)/python benchmarks/plan.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
