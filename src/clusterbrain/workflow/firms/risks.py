@@ -1,9 +1,4 @@
-"""Supply-side risk flags and the local share of each firm's suppliers and customers, from the links.
-
-Computed here directly from the ``links`` frame so that the firm services do not wait on the
-network engine; :func:`supply_risk_flags` is the single function to swap for the network
-module's risk indicators later.
-"""
+"""Supply-side risk flags (from the network engine's indicators) and the local share of each firm's partners."""
 
 from __future__ import annotations
 
@@ -11,6 +6,8 @@ from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
+
+from clusterbrain.network.graph import firm_network, sole_source_inputs, supplier_concentration
 
 __all__ = ["HHI_HIGH", "link_locality", "supply_risk_flags"]
 
@@ -45,6 +42,10 @@ def supply_risk_flags(
     abroad: its ``country`` is not ``home_country``, or it is outside the firms table
     (``supplier_external``; its location is unknown, so it counts as outside).
 
+    Both come from the network engine: :func:`clusterbrain.network.graph.supplier_concentration`
+    and :func:`clusterbrain.network.graph.sole_source_inputs` on the links' network, with the
+    link ``product`` as the input node.
+
     Returns
     -------
     pandas.DataFrame
@@ -68,22 +69,30 @@ def supply_risk_flags(
             "foreign_sole_source_inputs", "foreign_sole_source"]  # fmt: skip
     if links.empty:
         return pd.DataFrame(columns=cols)
-    frame = links[["supplier_id", "customer_id", "product"]].copy()
-    frame["w"] = _weights(links).to_numpy()
-    country = frame["supplier_id"].map(firms.set_index("firm_id")["country"])
-    external = links.get("supplier_external", pd.Series(False, index=links.index)).fillna(False).astype(bool)
-    frame["abroad"] = (country.notna() & (country != home_country)).to_numpy() | external.to_numpy()
-    per_supplier = frame.groupby(["customer_id", "supplier_id"], sort=False)["w"].sum()
-    total = per_supplier.groupby(level=0, sort=False).transform("sum")
-    share = per_supplier / total
-    g = (share**2).groupby(level=0, sort=True)
-    out = pd.DataFrame({"supplier_hhi": g.sum(), "suppliers": g.size()})
-    out["input_value"] = per_supplier.groupby(level=0, sort=True).sum()
+    weighted = links.assign(value=_weights(links).to_numpy())
+    products: list[str] = weighted["product"].dropna().astype(str).unique().tolist() if "product" in weighted else []
+    attributes = pd.DataFrame(
+        {
+            "firm_id": firms["firm_id"].to_numpy(),
+            "region_id": firms["region_id"].to_numpy() if "region_id" in firms else None,
+            "country": firms["country"].to_numpy() if "country" in firms else None,
+        }
+    ).drop_duplicates("firm_id")
+    net = firm_network(weighted, attributes, nodes=products, home_country=home_country)
+    concentration = supplier_concentration(net, by="firm")
+    out = pd.DataFrame(
+        {
+            "supplier_hhi": concentration["hhi"].astype(float),
+            "suppliers": concentration["suppliers"].astype(int),
+            "input_value": concentration["input_value"].astype(float),
+        }
+    ).sort_index()
     out["supplier_concentration"] = out["supplier_hhi"] >= hhi_threshold
-    inputs = frame.dropna(subset=["product"]).groupby(["customer_id", "product"], sort=True)
-    sole = inputs.agg(n=("supplier_id", "nunique"), abroad=("abroad", "all"))
-    sole = sole[(sole["n"] == 1) & sole["abroad"]].reset_index()
-    listed = sole.groupby("customer_id")["product"].agg(lambda s: ";".join(map(str, s)))
+    sole = sole_source_inputs(net, by="firm")
+    # A supplier outside the firms table has no country: its location is unknown, so it counts as outside.
+    abroad = sole["supplier_country"].isna() | (sole["supplier_country"] != home_country)
+    foreign = sole[sole["sole_source"] & abroad].sort_values(["group", "input_node"])
+    listed = foreign.groupby("group")["input_node"].agg(lambda s: ";".join(map(str, s)))
     out["foreign_sole_source_inputs"] = listed.reindex(out.index).fillna("")
     out["foreign_sole_source"] = out["foreign_sole_source_inputs"] != ""
     return out.rename_axis("firm_id").reset_index()[cols]
