@@ -128,3 +128,23 @@ def test_every_project_closes_a_finding_of_the_plan(plan: Plan) -> None:
     ids = {f.id for f in (*plan.diagnosis.findings, *plan.positioning.findings)}
     for project in plan.design.projects:
         assert project["closes"] in ids, project["name_en"]
+
+
+def test_a_workspace_with_statistics_only_gets_a_code_based_plan(demo_summary: DemoSummary, workspace: Workspace) -> None:
+    data = Path(demo_summary.data_dir)
+    workspace.import_file("regions", data / "regions.parquet")
+    workspace.import_file("stats", data / "stats.parquet")
+    plan = run_plan(workspace.con, "990101")
+    chains = plan.diagnosis.sections["chains"]
+    assert chains and all(c["basis"] == "stats" for c in chains)
+    assert plan.design.targets == ()  # no firm table: nobody to target
+    assert plan.design.projects and plan.positioning.picks
+    for document in plan.documents().values():
+        json.dumps(document, ensure_ascii=False, allow_nan=False)
+
+
+def test_a_region_without_firms_or_statistics_still_gets_its_gaps(demo: tuple[Path, dict]) -> None:
+    with Workspace.open(demo[0], read_only=True) as ws:
+        plan = run_plan(ws.con, "990171")  # a park: no firm and no statistics of its own
+    assert not plan.context.has_stats and plan.context.local_firms.empty
+    assert any(f.id.endswith(":fill") for f in plan.diagnosis.findings)

@@ -192,9 +192,10 @@ def cluster_indicators(ctx: PlanningContext) -> dict[str, float | None]:
         completeness = share(
             float(nodes.loc[nodes["status"] != "missing", "value_added"].sum()), float(nodes["value_added"].sum())
         )
-        established = nodes[nodes["status"].isin(["strong", "present", "foreign_dependent"])]
-        sturdy = (established["local_firms"] >= 2) & (established["status"] != "foreign_dependent")
-        resilience = share(float(sturdy.sum()), float(len(established)))
+        if "local_firms" in nodes:  # firm basis; statistics cannot tell how many firms could substitute
+            established = nodes[nodes["status"].isin(["strong", "present", "foreign_dependent"])]
+            sturdy = (established["local_firms"] >= 2) & (established["status"] != "foreign_dependent")
+            resilience = share(float(sturdy.sum()), float(len(established)))
     chain_rows = firms.reindex(on_chain)
     national = chain_rows[chain_rows["country"].fillna("CN") == "CN"]
     local_rows = firms.reindex(local_chain)

@@ -57,7 +57,7 @@ def elements(ctx: PlanningContext) -> tuple[list[dict[str, Any]], list[Finding]]
     leaders = _leaders(ctx)
     nodes = _nodes(ctx)
     suppliers = 0
-    if not nodes.empty:
+    if not nodes.empty and "local_firms" in nodes:
         suppliers = int(nodes.loc[nodes["stage"].isin(["upstream", "midstream"]), "local_firms"].sum())
     parks = int(((ctx.regions["level"] == "park") & ctx.regions["region_id"].isin(ctx.members)).sum())
     policies = _scoped_policies(ctx)

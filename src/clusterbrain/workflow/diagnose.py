@@ -87,6 +87,15 @@ def gap_findings(ctx: PlanningContext) -> list[Finding]:
     ]
 
 
+_NODE_COLUMNS = (
+    "node_id", "name_zh", "name_en", "stage", "value_added", "barrier",
+    "local_firms", "local_employment", "location_ratio", "input_local_share", "input_abroad_share",  # firm basis
+    "local_value", "national_value", "location_quotient",  # statistics basis
+    "status", "status_reason",
+)  # fmt: skip
+"""The node columns written to the diagnosis, of whichever basis the chain analysis used."""
+
+
 def _chains_section(ctx: PlanningContext) -> list[dict[str, Any]]:
     out = []
     for chain_id, study in ctx.chains.items():
@@ -102,25 +111,7 @@ def _chains_section(ctx: PlanningContext) -> list[dict[str, Any]]:
                 "region_value_added": a.region_value_added,
                 "national_value_added": a.national_value_added,
                 "status_counts": {str(k): int(v) for k, v in statuses.items()},
-                "nodes": records(
-                    a.nodes[
-                        [
-                            "node_id",
-                            "name_zh",
-                            "name_en",
-                            "stage",
-                            "value_added",
-                            "barrier",
-                            "local_firms",
-                            "local_employment",
-                            "location_ratio",
-                            "input_local_share",
-                            "input_abroad_share",
-                            "status",
-                            "status_reason",
-                        ]
-                    ]
-                ),
+                "nodes": records(a.nodes[[c for c in _NODE_COLUMNS if c in a.nodes]]),
                 "leaders": records(a.leaders[a.leaders["rank"] == 1]) if not a.leaders.empty else [],
                 "gaps": study.gaps.to_dict(),
                 "charts": {"chain_map": study.graph, "smile_curve": study.smile},

@@ -84,7 +84,7 @@ def run_plan(
     changed, in the monitoring document).
     """
     ctx = load_context(con, region_id, chains=chains, year=year, params=params)
-    if risks is None and not ctx.links.empty:
+    if risks is None and not ctx.links.empty and not ctx.local_firms.empty:
         risks = risk_findings(network_risks(con, region_id))
     d = diagnose(ctx, pestel=pestel, risks=list(risks or []))
     p = position(ctx, d)

@@ -106,19 +106,31 @@ def _industry_names(con: duckdb.DuckDBPyConnection, scheme: str) -> dict[str, tu
     return {str(code): (str(zh), str(en)) for code, zh, en in rows}
 
 
-def pick_chains(con: duckdb.DuckDBPyConnection, firms: pd.DataFrame, *, most: int = 3) -> list[str]:
+def pick_chains(
+    con: duckdb.DuckDBPyConnection,
+    firms: pd.DataFrame,
+    *,
+    most: int = 3,
+    employment: pd.DataFrame | None = None,
+    region_id: str | None = None,
+    scheme: str = "gbt4754_2017",
+) -> list[str]:
     """The chains worth studying for a region whose firms are ``firms`` (the local ones).
 
     Chains with a stored firm mapping come first; otherwise the templates whose nodes'
     industry codes (matched as prefixes, any scheme) cover at least 10 local firms and 5% of
-    them, most covered first, at most ``most``.
+    them, most covered first, at most ``most``. A region without firms gets the templates
+    whose nodes' industries (codes of ``scheme`` as prefixes of the statistics' codes) the
+    region is specialised in, by the location quotient of their summed employment (at least 1).
     """
     stored = [r[0] for r in con.sql("SELECT DISTINCT chain_id FROM firm_nodes ORDER BY 1").fetchall()]
     if stored:
         return stored[:most]
     codes = firms["industry_code"].dropna().astype(str)
     if codes.empty:
-        return []
+        if employment is None or region_id is None or region_id not in employment.index:
+            return []
+        return _specialised_chains(con, employment, region_id, scheme, most)
     covered: dict[str, int] = {}
     for chain_id, template in templates(con).items():
         prefixes = tuple({c for node in template.nodes for cs in node.codes.values() for c in cs})
@@ -126,6 +138,22 @@ def pick_chains(con: duckdb.DuckDBPyConnection, firms: pd.DataFrame, *, most: in
             covered[chain_id] = int(codes.str.startswith(prefixes).sum())
     floor = max(10, int(0.05 * len(codes)))
     ranked = sorted((c for c, n in covered.items() if n >= floor), key=lambda c: -covered[c])
+    return ranked[:most]
+
+
+def _specialised_chains(
+    con: duckdb.DuckDBPyConnection, employment: pd.DataFrame, region_id: str, scheme: str, most: int
+) -> list[str]:
+    industries = employment.columns.astype(str)
+    mine = employment.loc[region_id].to_numpy(dtype=float)
+    total = employment.to_numpy(dtype=float).sum(axis=0)
+    lq: dict[str, float] = {}
+    for chain_id, template in templates(con).items():
+        node_codes = {c for node in template.nodes for c in node.codes.get(scheme, ())}
+        covered = np.array([any(c.startswith(i) or i.startswith(c) for c in node_codes) for i in industries])
+        if covered.any() and mine.sum() > 0 and total[covered].sum() > 0:
+            lq[chain_id] = (mine[covered].sum() / mine.sum()) / (total[covered].sum() / total.sum())
+    ranked = sorted((c for c, q in lq.items() if q >= 1), key=lambda c: -lq[c])
     return ranked[:most]
 
 
@@ -171,7 +199,11 @@ def load_context(
     firms = firms_frame(con)
     firms["local"] = firms["region_id"].isin(members).to_numpy(dtype=bool)
     known = templates(con)
-    chosen = list(chains) if chains else pick_chains(con, firms[firms["local"]])
+    chosen = (
+        list(chains)
+        if chains
+        else pick_chains(con, firms[firms["local"]], employment=employment, region_id=region_id, scheme=scheme)
+    )
     unknown = [c for c in chosen if c not in known]
     if unknown:
         raise InvalidParameterError(f"unknown chain {unknown[0]!r}; known: {', '.join(sorted(known))}")
