@@ -130,7 +130,9 @@ def test_every_project_closes_a_finding_of_the_plan(plan: Plan) -> None:
         assert project["closes"] in ids, project["name_en"]
 
 
-def test_a_workspace_with_statistics_only_gets_a_code_based_plan(demo_summary: DemoSummary, workspace: Workspace) -> None:
+def test_a_workspace_with_statistics_only_gets_a_code_based_plan(
+    demo_summary: DemoSummary, workspace: Workspace
+) -> None:
     data = Path(demo_summary.data_dir)
     workspace.import_file("regions", data / "regions.parquet")
     workspace.import_file("stats", data / "stats.parquet")
