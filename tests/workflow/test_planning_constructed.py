@@ -47,6 +47,7 @@ def _context(firms: pd.DataFrame, links: pd.DataFrame, institutions: pd.DataFram
         projects=pd.DataFrame(columns=["project_id", "region_id", "chain_node"]),
         chains={},
         assignments={"c": pd.DataFrame({"firm_id": firms["firm_id"], "node_id": "n"})},
+        ancestors=pd.Series({"R": "R", "S": "S"}),
         params=default_params(),
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clusterbrain._json import plain, records
 from clusterbrain.exceptions import InvalidParameterError
 
 __all__ = ["as_regions", "frame", "nonnegative", "plain", "records", "region_text"]
@@ -55,21 +56,3 @@ def as_regions(regions: Any, func: str) -> frozenset[str]:
 def region_text(values: pd.Series) -> pd.Series:
     """Region ids as text, missing values kept missing (so they never match a focus region)."""
     return values.astype("string")
-
-
-def records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of ``table`` as plain JSON values: NumPy scalars unwrapped, NaN as None."""
-    return [{str(k): plain(v) for k, v in row.items()} for row in table.to_dict("records")]
-
-
-def plain(value: Any) -> Any:
-    """One value as plain JSON data."""
-    if isinstance(value, list | tuple | np.ndarray):
-        return [plain(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value

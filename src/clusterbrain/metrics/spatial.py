@@ -16,6 +16,7 @@ from libpysal.weights import KNN, DistanceBand, W
 from sklearn.cluster import DBSCAN
 from sklearn.neighbors import BallTree
 
+from clusterbrain._geo import EARTH_RADIUS_KM
 from clusterbrain._validation import check_option, check_scalar
 from clusterbrain.exceptions import InvalidParameterError
 
@@ -28,9 +29,6 @@ __all__ = [
     "morans_i",
     "spatial_weights",
 ]
-
-EARTH_RADIUS_KM = 6371.0088
-"""Mean Earth radius (IUGG), the radius of every great-circle distance in this module."""
 
 MIN_REGIONS = 4  # esda's moments under randomisation divide by n - 2 and n - 3
 QUADRANTS = np.array(["HH", "LH", "LL", "HL"])  # esda's q = 1, 2, 3, 4 (not GeoDa's order)

@@ -6,6 +6,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from clusterbrain._json import plain
 from clusterbrain.exceptions import InvalidParameterError
 
 __all__ = ["SEVERITIES", "Candidate", "RiskEvidence", "RiskThresholds", "RiskWarning", "severity_of"]
@@ -112,7 +113,7 @@ class RiskEvidence:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data."""
-        return {k: _plain(v) for k, v in asdict(self).items()}
+        return {k: plain(v) for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class Candidate:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data."""
-        return {k: _plain(v) for k, v in asdict(self).items()}
+        return {k: plain(v) for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -171,23 +172,11 @@ class RiskWarning:
             "severity": self.severity,
             "what_zh": self.what_zh,
             "what_en": self.what_en,
-            "where": {k: _plain(v) for k, v in self.where.items()},
+            "where": {k: plain(v) for k, v in self.where.items()},
             "evidence": [e.to_dict() for e in self.evidence],
-            "levels": {k: _plain(v) for k, v in self.levels.items()},
+            "levels": {k: plain(v) for k, v in self.levels.items()},
             "action_zh": self.action_zh,
             "action_en": self.action_en,
             "candidates": [c.to_dict() for c in self.candidates],
-            "data": {k: _plain(v) for k, v in self.data.items()},
+            "data": {k: plain(v) for k, v in self.data.items()},
         }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is not None and type(value).__name__ in ("NAType", "NaTType"):
-        return None
-    return value

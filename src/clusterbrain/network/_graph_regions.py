@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from clusterbrain._json import plain
 from clusterbrain.network._graph_build import FirmNetwork, firm_network
 
 __all__ = ["RegionDependence", "firm_network", "region_dependence"]
@@ -52,7 +53,7 @@ class RegionDependence:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data: the long table as records."""
-        return {"cells": [{k: _plain(v) for k, v in r.items()} for r in self.to_frame().to_dict("records")]}
+        return {"cells": [{k: plain(v) for k, v in r.items()} for r in self.to_frame().to_dict("records")]}
 
 
 def region_dependence(
@@ -123,7 +124,3 @@ def region_dependence(
     matrix.sum_duplicates()
     sources = pd.DataFrame({"kind": cols.get_level_values(0), "source": cols.get_level_values(1)})
     return RegionDependence(pd.Index(rows, name="region_id"), sources, matrix)
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value

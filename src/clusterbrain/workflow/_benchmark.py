@@ -45,19 +45,9 @@ def similar_regions(ctx: PlanningContext, *, n: int = 5) -> list[dict[str, Any]]
 
 def chain_leaders(ctx: PlanningContext) -> list[dict[str, Any]]:
     """Per chain, the leading region at the focus region's level (most chain employment) and where the focus stands."""
-    level = str(ctx.region["level"])
     regions = ctx.regions.set_index("region_id")
-    parent = regions["parent_id"]
-    at_level = regions.index[regions["level"] == level]
     firms = ctx.firms.set_index("firm_id")
-    # Each firm's ancestor at the focus level, walking up the parent column (a few vectorised steps).
-    ancestor = firms["region_id"].copy()
-    for _ in range(8):
-        done = ancestor.isin(at_level) | ancestor.isna()
-        if done.all():
-            break
-        ancestor = ancestor.where(done, ancestor.map(parent))
-    ancestor = ancestor.where(ancestor.isin(at_level))
+    ancestor = firms["region_id"].map(ctx.ancestors)  # each firm's region at the focus level
     rows = []
     for chain_id, assignment in ctx.assignments.items():
         employment = (

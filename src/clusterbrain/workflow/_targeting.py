@@ -23,18 +23,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clusterbrain._geo import haversine_km
 from clusterbrain.workflow.chains import load_chain
 from clusterbrain.workflow.evidence import records
 from clusterbrain.workflow.planning_context import PlanningContext
 
 __all__ = ["consortia", "investment_targets"]
-
-
-def _km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
-    lat, lon = np.radians(lat), np.radians(lon)
-    lat0, lon0 = np.radians(lat0), np.radians(lon0)
-    a = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat) * np.cos(lat0) * np.sin((lon - lon0) / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def _firm_coordinates(ctx: PlanningContext, firms: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +94,9 @@ def investment_targets(ctx: PlanningContext, gaps: list[dict[str, Any]]) -> list
     )
     lat0, lon0 = ctx.region.get("lat"), ctx.region.get("lon")
     if lat0 is not None and lon0 is not None and np.isfinite(float(lat0)):
-        cand["distance_km"] = _km(cand["lat"].to_numpy(float), cand["lon"].to_numpy(float), float(lat0), float(lon0))
+        cand["distance_km"] = haversine_km(
+            cand["lat"].to_numpy(float), cand["lon"].to_numpy(float), float(lat0), float(lon0)
+        )
     else:
         cand["distance_km"] = np.nan
     group = cand.groupby(["chain_id", "node_id"])
@@ -180,9 +176,9 @@ def consortia(ctx: PlanningContext) -> list[dict[str, Any]]:
     local = set(ctx.local_firms["firm_id"])
     linked = set(zip(ctx.links["supplier_id"], ctx.links["customer_id"], strict=True))
     out = []
-    for chain_id, study in ctx.chains.items():
-        status = study.analysis.nodes.set_index("node_id")["status"]
-        assignment = ctx.assignments[chain_id].assign(rd=lambda a: firms["rd_expense"].reindex(a["firm_id"]).to_numpy())
+    for chain_id, mapped in ctx.assignments.items():
+        status = ctx.chains[chain_id].analysis.nodes.set_index("node_id")["status"]
+        assignment = mapped.assign(rd=lambda a: firms["rd_expense"].reindex(a["firm_id"]).to_numpy())
         best_local = (
             assignment[assignment["firm_id"].isin(local)].sort_values("rd", ascending=False).drop_duplicates("node_id")
         )

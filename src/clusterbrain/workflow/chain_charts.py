@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from clusterbrain._json import plain
 from clusterbrain.chain import STAGES, ChainTemplate
 
 __all__ = ["STATUS_ORDER", "chain_graph_data", "smile_curve_data"]
@@ -55,7 +56,7 @@ def chain_graph_data(template: ChainTemplate, nodes: pd.DataFrame | None = None)
             "status": None,
         }
         if node.id in extra.index:
-            record.update({str(k): _plain(v) for k, v in extra.loc[node.id].items()})
+            record.update({str(k): plain(v) for k, v in extra.loc[node.id].items()})
         out_nodes.append(record)
     return {
         "chain_id": template.id,
@@ -90,7 +91,7 @@ def smile_curve_data(template: ChainTemplate, nodes: pd.DataFrame | None = None)
             "name_en": n.name_en,
             "stage": n.stage,
             "value_added": n.value_added,
-            "local_employment": _plain(employment.get(n.id, 0.0)),
+            "local_employment": plain(employment.get(n.id, 0.0)),
         }
         for i, n in enumerate(ordered)
     ]
@@ -109,12 +110,3 @@ def smile_curve_data(template: ChainTemplate, nodes: pd.DataFrame | None = None)
 
 def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
-
-
-def _plain(value: Any) -> Any:
-    """NumPy scalars and NaN to plain JSON values."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value

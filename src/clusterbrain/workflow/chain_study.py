@@ -143,17 +143,22 @@ def study_chain(
     year: int | None = None,
     scheme: str = "gbt4754_2017",
     top_extend: int = 3,
+    firms: pd.DataFrame | None = None,
+    links: pd.DataFrame | None = None,
+    assignments: pd.DataFrame | None = None,
 ) -> ChainStudy:
     """Analyse ``region_id`` (with every region below it) on chain ``chain_id``.
 
     With firms in the workspace, the firm-to-node mapping stored by ``clusterbrain chain map``
     is used (or, when there is none, made on the fly without storing it); without firms,
-    the nodes' industry codes in ``scheme`` are read from the statistics.
+    the nodes' industry codes in ``scheme`` are read from the statistics. A caller that has
+    already read the ``firms`` and ``links`` tables, or made the mapping (``assignments``),
+    passes them so they are not read or made again.
     """
     template = load_chain(chain_id, con)
     regions = region_and_descendants(con, region_id)
     thresholds = thresholds or StatusThresholds()
-    firms = firms_frame(con)
+    firms = firms_frame(con) if firms is None else firms
     if firms.empty:
         stats = stats_long(con, scheme=scheme, year=year)
         if year is None:
@@ -162,8 +167,8 @@ def study_chain(
             template, stats.drop(columns="year"), regions=regions, scheme=scheme, thresholds=thresholds
         )
     else:
-        assignments = firm_nodes_frame(con, chain_id)
-        links = links_frame(con)
+        assignments = firm_nodes_frame(con, chain_id) if assignments is None else assignments
+        links = links_frame(con) if links is None else links
         if assignments.empty:
             assignments = chain_mapping(firms, template, links).assignments
         analysis = analyse_chain(template, firms, assignments, links, regions=regions, thresholds=thresholds, year=year)

@@ -42,7 +42,8 @@ class PlanningContext:
     ``employment`` and ``employment_base`` are peers × industries matrices (regions at the
     focus region's level, statistics rolled up to it) for ``year`` and ``base_year``; they
     are empty when the workspace has no statistics at that level. ``firms`` carries a
-    ``local`` column (the firm is in the region or below it).
+    ``local`` column (the firm is in the region or below it). ``ancestors`` maps every region
+    to its ancestor at the focus region's level (itself at that level).
     """
 
     region: dict[str, Any]
@@ -61,6 +62,7 @@ class PlanningContext:
     projects: pd.DataFrame
     chains: dict[str, ChainStudy]
     assignments: dict[str, pd.DataFrame]
+    ancestors: pd.Series
     params: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -84,12 +86,17 @@ class PlanningContext:
         return zh if lang == "zh" else en
 
 
-def _peer_matrix(con: duckdb.DuckDBPyConnection, scheme: str, level: str, year: int) -> pd.DataFrame:
+def _peer_matrix(con: duckdb.DuckDBPyConnection, scheme: str, ancestors: pd.DataFrame, year: int) -> pd.DataFrame:
     long = stats_long(con, scheme=scheme, year=year)
-    ancestors = regions_at_level(con, level)
     rolled = long.merge(ancestors, left_on="region", right_on="region_id")
     rolled = rolled.assign(region=rolled["ancestor_id"])[["region", "industry", "value"]]
     return long_to_matrix(rolled)
+
+
+def _base_year(years: Sequence[int], year: int) -> int | None:
+    """Five years before ``year``, or the first year of the statistics when they are shorter."""
+    earlier = [y for y in years if y < year]
+    return max([y for y in earlier if y <= year - 5] or earlier[:1]) if earlier else None
 
 
 def _stats_years(con: duckdb.DuckDBPyConnection, scheme: str) -> list[int]:
@@ -157,11 +164,10 @@ def _specialised_chains(
     return ranked[:most]
 
 
-def _assignments(con: duckdb.DuckDBPyConnection, chain_id: str) -> pd.DataFrame:
+def _mapping(con: duckdb.DuckDBPyConnection, chain_id: str) -> pd.DataFrame:
+    """The stored firm-to-node mapping of a chain, or one made now (not stored)."""
     stored = firm_nodes_frame(con, chain_id)
-    if stored.empty:
-        stored = map_chain_firms(con, chain_id, save=False).assignments
-    return stored[["firm_id", "node_id"]].drop_duplicates("firm_id")
+    return stored if not stored.empty else map_chain_firms(con, chain_id, save=False).assignments
 
 
 def load_context(
@@ -189,15 +195,13 @@ def load_context(
     if year is not None and years and year not in years:
         raise InvalidParameterError(f"no statistics for year {year}; the workspace has {years[0]}-{years[-1]}")
     year = year if year is not None else (years[-1] if years else None)
-    base_year = None
-    if year is not None:
-        earlier = [y for y in years if y < year]
-        base_year = max([y for y in earlier if y <= year - 5] or earlier[:1]) if earlier else None
+    base_year = _base_year(years, year) if year is not None else None
+    ancestors = regions_at_level(con, str(region["level"]))
     empty = pd.DataFrame()
-    employment = _peer_matrix(con, scheme, str(region["level"]), year) if year is not None else empty
-    employment_base = _peer_matrix(con, scheme, str(region["level"]), base_year) if base_year is not None else empty
-    firms = firms_frame(con)
-    firms["local"] = firms["region_id"].isin(members).to_numpy(dtype=bool)
+    employment = _peer_matrix(con, scheme, ancestors, year) if year is not None else empty
+    employment_base = _peer_matrix(con, scheme, ancestors, base_year) if base_year is not None else empty
+    raw_firms, links = firms_frame(con), links_frame(con)
+    firms = raw_firms.assign(local=raw_firms["region_id"].isin(members).to_numpy(dtype=bool))
     known = templates(con)
     chosen = (
         list(chains)
@@ -207,8 +211,11 @@ def load_context(
     unknown = [c for c in chosen if c not in known]
     if unknown:
         raise InvalidParameterError(f"unknown chain {unknown[0]!r}; known: {', '.join(sorted(known))}")
-    studies = {c: study_chain(con, c, region_id, year=None) for c in chosen}
-    assignments = {c: _assignments(con, c) for c in chosen}
+    mappings = {c: _mapping(con, c) for c in chosen} if not raw_firms.empty else {}
+    studies = {
+        c: study_chain(con, c, region_id, firms=raw_firms, links=links, assignments=mappings.get(c)) for c in chosen
+    }
+    assignments = {c: m[["firm_id", "node_id"]].drop_duplicates("firm_id") for c, m in mappings.items()}
     land = con.sql("SELECT firm_id, land_mu, tax, patents, invention_patents, energy_tce FROM firms").df()
     firms = firms.merge(land, on="firm_id", how="left")
     return PlanningContext(
@@ -222,7 +229,8 @@ def load_context(
         industry_names=_industry_names(con, scheme),
         regions=regions_frame(con),
         firms=firms,
-        links=links_frame(con),
+        links=links,
+        ancestors=ancestors.set_index("region_id")["ancestor_id"],
         institutions=institutions_frame(con),
         policies=policies_frame(con),
         projects=projects_frame(con),
@@ -234,15 +242,14 @@ def load_context(
 
 def for_year(con: duckdb.DuckDBPyConnection, ctx: PlanningContext, year: int) -> PlanningContext:
     """The same context with the statistics of ``year`` (firms, links and chains unchanged)."""
-    level = str(ctx.region["level"])
-    years = [y for y in _stats_years(con, ctx.scheme) if y < year]
-    base = max([y for y in years if y <= year - 5] or years[:1]) if years else None
+    base = _base_year(_stats_years(con, ctx.scheme), year)
+    ancestors = ctx.ancestors.rename("ancestor_id").rename_axis("region_id").reset_index()
     return replace(
         ctx,
         year=year,
         base_year=base,
-        employment=_peer_matrix(con, ctx.scheme, level, year),
-        employment_base=_peer_matrix(con, ctx.scheme, level, base) if base is not None else pd.DataFrame(),
+        employment=_peer_matrix(con, ctx.scheme, ancestors, year),
+        employment_base=_peer_matrix(con, ctx.scheme, ancestors, base) if base is not None else pd.DataFrame(),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clusterbrain._geo import haversine_km
 from clusterbrain.workflow._endowment import industry_table, peer_complexity
 from clusterbrain.workflow._modes import Condition, Rule, atlas_approach, evaluate_rules
 from clusterbrain.workflow._niche import CRITERIA, niche_scores
@@ -266,22 +267,13 @@ def _metropolis_pull(ctx: PlanningContext, radius_km: float) -> tuple[str | None
     same = regions[(regions["level"] == me["level"]) & (regions["region_id"] != me["region_id"])].dropna(
         subset=["lat", "lon", "population"]
     )
-    lat1, lon1 = np.radians(float(me["lat"])), np.radians(float(me["lon"]))
-    lat2, lon2 = np.radians(same["lat"].to_numpy(float)), np.radians(same["lon"].to_numpy(float))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    km = 2 * 6371.0 * np.arcsin(np.sqrt(a))
+    km = haversine_km(same["lat"].to_numpy(float), same["lon"].to_numpy(float), float(me["lat"]), float(me["lon"]))
     near = same[(km <= radius_km) & (same["population"].to_numpy(float) >= 3 * float(me["population"]))]
     if near.empty:
         return None, None
     metro = near.nlargest(1, "population").iloc[0]
-    parent = ctx.regions.set_index("region_id")["parent_id"]
-    firms = ctx.firms.set_index("firm_id")["region_id"]
-    region_of = firms.copy()
-    inside = region_of == metro["region_id"]
-    for _ in range(6):
-        region_of = region_of.map(parent)
-        inside |= region_of == metro["region_id"]
-    metro_firms = set(inside[inside].index)
+    at_level = ctx.firms["region_id"].map(ctx.ancestors)  # both regions are at the focus level
+    metro_firms = set(ctx.firms.loc[(at_level == metro["region_id"]).to_numpy(), "firm_id"])
     sales = ctx.links[ctx.links["supplier_id"].isin(ctx.local_firms["firm_id"])]
     to_metro = float(sales.loc[sales["customer_id"].isin(metro_firms), "value"].sum())
     total = float(sales["value"].sum())
