@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from clusterbrain.cli.errors import handle_errors
+from clusterbrain.cli.pairs import number_pairs
 from clusterbrain.store import Workspace
 from clusterbrain.store.exports import write_csv_tables
 from clusterbrain.store.long import MEASURES, grouping_members, read_long, stats_long
@@ -134,22 +135,6 @@ def relatedness(
     _run("relatedness", long, out_dir, as_json, threshold=threshold, relatedness=method)
 
 
-def _weights(text: str | None) -> dict[str, float] | None:
-    """Parse ``density=0.5,pci=0.25,growth=0.25``."""
-    if text is None:
-        return None
-    weights = {}
-    for part in text.split(","):
-        name, sep, value = part.partition("=")
-        try:
-            weights[name.strip()] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep:
-            raise typer.BadParameter(f"expected NAME=NUMBER pairs such as density=0.5,pci=0.5; got {part!r}")
-    return weights
-
-
 @metrics_app.command("opportunities")
 @handle_errors
 def opportunities(
@@ -175,7 +160,14 @@ def opportunities(
     is a column of opportunities.csv.
     """
     long = _long(input_path, workspace, scheme, level, None, measure, region_level)
-    tables = TABLE_KINDS["opportunities"](long, threshold=threshold, top=top, weights=_weights(weights))
+    tables = TABLE_KINDS["opportunities"](
+        long,
+        threshold=threshold,
+        top=top,
+        weights=number_pairs(weights.split(","), "--weights", "NAME=NUMBER pairs such as density=0.5,pci=0.5")
+        if weights
+        else None,
+    )
     _report(tables, out_dir, "opportunities", as_json)
 
 

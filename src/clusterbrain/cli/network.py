@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from clusterbrain.cli.errors import handle_errors
-from clusterbrain.exceptions import InvalidParameterError
+from clusterbrain.cli.pairs import number_pairs
 from clusterbrain.store import Workspace
 from clusterbrain.store.exports import write_json
 from clusterbrain.workflow.io_study import io_tables, study_io
@@ -36,22 +36,6 @@ def emit(document: dict[str, Any], output: Path | None, as_json: bool) -> None:
         out.print(f"wrote 已写入 {output}")
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, default=str))
-
-
-def parse_changes(items: list[str] | None, option: str) -> dict[str, float] | None:
-    """``CODE=CHANGE`` strings as a mapping (a clear error for a malformed item)."""
-    if not items:
-        return None
-    changes: dict[str, float] = {}
-    for item in items:
-        code, sep, value = item.partition("=")
-        try:
-            if not sep or not code.strip():
-                raise ValueError
-            changes[code.strip()] = float(value)
-        except ValueError:
-            raise InvalidParameterError(f"{option} expects CODE=CHANGE (e.g. 20=-1000000), got {item!r}") from None
-    return changes
 
 
 @network_app.command("io-tables")
@@ -88,7 +72,7 @@ def io_study_command(
         study = study_io(
             ws.con,
             table_id,
-            shock=parse_changes(shock, "--shock"),
+            shock=number_pairs(shock, "--shock", "CODE=CHANGE (e.g. 20=-1000000)") if shock else None,
             shock_kind="supply" if supply else "demand",
             domestic_only=not total,
             top=top,
