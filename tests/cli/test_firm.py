@@ -67,6 +67,24 @@ def test_screen_and_evaluate(ws: Path, tmp_path: Path) -> None:
     assert "亩均效益" in result.output and (tmp_path / "ev" / "sensitivity.csv").is_file()
 
 
+def test_screen_picks_the_edition_in_force(ws: Path) -> None:
+    result = runner.invoke(firm.app, ["screen", "-w", str(ws), "-r", "990000", "--as-of", "2026-04-01", "--json"])
+    assert result.exit_code == 0, result.output
+    rules = json.loads(result.output)["rules"]
+    assert rules["id"] == "srdi_miit_2026" and rules["notice"] is None
+    result = runner.invoke(firm.app, ["screen", "-w", str(ws), "-r", "990000", "--as-of", "2026-03-31"])
+    assert result.exit_code == 0, result.output
+    assert "工信部企业〔2022〕63号" in result.output and "note" not in result.output
+    old = Path(firm.__file__).parents[1] / "workflow/firms/rules/srdi_miit_2022.yaml"
+    result = runner.invoke(firm.app, ["screen", "-w", str(ws), "--rules", str(old), "--as-of", "2026-11-01"])
+    assert result.exit_code == 0, result.output
+    assert "注意 note:" in result.output and "renewals" in result.output
+    result = runner.invoke(firm.app, ["screen", "-w", str(ws), "--as-of", "2020-01-01"])
+    assert result.exit_code == 1 and "no built-in 专精特新 edition is in force" in result.output
+    result = runner.invoke(firm.app, ["screen", "-w", str(ws), "--as-of", "2026-13-01"])
+    assert result.exit_code == 2 and "--as-of must be YYYY-MM-DD" in result.output
+
+
 def test_policies_from_a_file_and_bad_rules(ws: Path, tmp_path: Path) -> None:
     good = tmp_path / "policies.json"
     good.write_text(json.dumps([{"policy_id": "X1", "name": "测试", "region_id": "990000",

@@ -121,9 +121,17 @@ def _pct(v: object) -> str:
 def screen(
     workspace: WorkspaceOption = Path("workspace.duckdb"),
     region: RegionOption = None,
-    rules: Annotated[Path | None, typer.Option("--rules", help="专精特新 rule file (default: MIIT 2022).")] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="专精特新 rule file (default: the MIIT edition in force on --as-of)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Screening date YYYY-MM-DD (default: today); picks the edition: "
+                                     "工信部企业〔2022〕63号 until 2026-03-31, 工信部企业〔2026〕2号 from 2026-04-01."),
+    ] = None,
     provincial: Annotated[
-        Path | None, typer.Option("--provincial", help="Provincial points file (default: demo).")
+        Path | None, typer.Option("--provincial", help="Provincial points file (default: the demo's, 2022 edition).")
     ] = None,
     facts: Annotated[
         Path | None, typer.Option("--facts", help="CSV of declared facts: firm_id + declared fields.")
@@ -132,7 +140,7 @@ def screen(
     as_json: JsonOption = False,
 ) -> None:
     """专精特新 screening: eligible / to confirm / near-eligible (what is missed, by how much) / not; hidden champions."""
-    rule_set = load_srdi_rules(rules, provincial=provincial if provincial is not None else True)
+    rule_set = load_srdi_rules(rules, as_of=_date(as_of), provincial=provincial if provincial is not None else True)
     declared = read_facts(facts) if facts is not None else None
     with Workspace.open(workspace, read_only=True) as ws:
         data = load_firm_data(ws.con)
@@ -150,6 +158,8 @@ def screen(
     for level, counts in result.counts().items():
         table.add_row(level, *[f"{n:,}" for n in counts.values()])
     out.print(table)
+    if rule_set.notice is not None:
+        out.print(f"[yellow]注意 note:[/yellow] {rule_set.notice[0]}\n{rule_set.notice[1]}", highlight=False)
     out.print(f"hidden-champion candidates 隐形冠军候选: {len(result.hidden_champions):,}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def test_mujun_score_is_weighted_capped_ratio_to_the_mean() -> None:
     assert ev.firms["class"].tolist() == ["A", "D"] or ev.firms["class"].iloc[0] < ev.firms["class"].iloc[1]
 
 
-def test_mujun_cap_exemptions_and_protection() -> None:
+def test_mujun_cap_exemptions_and_protection(tmp_path: Path) -> None:
     rules = load_mujun_rules()
     n = 6
     f = _firms(tax=[3000.0, 10, 10, 10, 0, 10], land_mu=[3.0, 10, 10, 2.99, 10, 3.0], value_added=[10.0] * n,
@@ -46,11 +47,43 @@ def test_mujun_cap_exemptions_and_protection() -> None:
     ev = evaluate_mujun(f, rules).firms.set_index("firm_id")
     assert ev.loc["f3", "exemption"] == "land_floor" and not ev.loc["f3", "evaluated"]  # 2.99 mu < 3: not evaluated
     assert ev.loc["f5", "evaluated"]  # exactly 3 mu is evaluated
-    # The cap: firm 0's tax per mu is far above the mean, but scores at most cap x weight.
+    # No cap by default: firm 0's tax per mu (1000) over the mean of the five evaluated firms' values.
     w = dict(zip(rules.groups[1].indicators, rules.groups[1].weights, strict=True))
-    assert ev.loc["f0", "tax_per_mu_points"] == pytest.approx(100 * w["tax_per_mu"] * rules.cap)
+    assert rules.cap is None
+    mean = (1000.0 + 1 + 1 + 0 + 10 / 3) / 4  # the firm without tax has no positive value and is not in the mean
+    assert ev.loc["f0", "tax_per_mu_points"] == pytest.approx(100 * w["tax_per_mu"] * 1000.0 / mean)
+    # With a cap of 2 it scores at most twice its weight.
+    capped = tmp_path / "capped.yaml"
+    builtin = Path(__file__).parents[3] / "src/clusterbrain/workflow/firms/rules/mujun_zhejiang_county.yaml"
+    capped.write_text(builtin.read_text(encoding="utf-8").replace("cap: null", "cap: 2.0"), encoding="utf-8")
+    ev2 = evaluate_mujun(f, load_mujun_rules(capped)).firms.set_index("firm_id")
+    assert ev2.loc["f0", "tax_per_mu_points"] == pytest.approx(100 * w["tax_per_mu"] * 2.0)
     # f4 pays no tax (0 points) and is new (founded 2023, age 1 < 3): protected, so at worst B.
     assert ev.loc["f4", "exemption"] == "new_firm" and ev.loc["f4", "class"] == "B"
+
+
+def test_mujun_reproduces_the_huangyan_formula() -> None:
+    # 规上 score = tax per mu / b x 30 + value added per mu / b x 20 + VA per energy / b x 20
+    #            + VA per emission / b x 10 + labour productivity / b x 10 + R&D share / b x 10 (b: the mean);
+    # a firm without emission data gets the mean points of the others on that indicator.
+    f = _firms(tax=[60.0, 20.0, 40.0], land_mu=[10.0, 10.0, 20.0], value_added=[300.0, 100.0, 200.0],
+               energy_tce=[100.0, 50.0, 40.0], emissions=[1.0, 4.0, np.nan], employees=[10.0, 20.0, 10.0],
+               revenue=[1000.0, 1000.0, 2000.0], rd_expense=[50.0, 10.0, 60.0])  # fmt: skip
+    ev = evaluate_mujun(f, load_mujun_rules()).firms
+    values = {"tax_per_mu": [6.0, 2.0, 2.0], "value_added_per_mu": [30.0, 10.0, 10.0],
+              "value_added_per_energy": [3.0, 2.0, 5.0], "labour_productivity": [30.0, 5.0, 20.0],
+              "rd_intensity": [0.05, 0.01, 0.03]}  # fmt: skip
+    weights = {"tax_per_mu": 30, "value_added_per_mu": 20, "value_added_per_energy": 20, "labour_productivity": 10,
+               "rd_intensity": 10}  # fmt: skip
+    expected = np.zeros(3)
+    for key, v in values.items():
+        v = np.asarray(v)
+        expected += v / v.mean() * weights[key]
+    emission = np.array([300.0, 25.0])  # VA per emission of the two firms with data; mean 162.5
+    emission_points = emission / emission.mean() * 10
+    expected += np.append(emission_points, emission_points.mean())
+    np.testing.assert_allclose(ev["score"], expected)
+    np.testing.assert_allclose(ev["value_added_per_emission_points"], [*emission_points, 10.0])
 
 
 def test_mujun_sensitivity_reports_class_switchers() -> None:
@@ -64,7 +97,7 @@ def test_mujun_sensitivity_reports_class_switchers() -> None:
     assert ev.sensitivity["firms_changing_class"].sum() > 0
     assert set(ev.switchers["firm_id"]) <= set(ev.firms["firm_id"])
     counts = ev.class_counts()["above_scale"]
-    assert counts == {"A": 40, "B": 110, "C": 40, "D": 10}  # the default shares 20/55/20/5 %
+    assert counts == {"A": 40, "B": 120, "C": 30, "D": 10}  # the default shares 20/60/15/5 %
     json.dumps(ev.to_dict(), default=str)
 
 
@@ -82,9 +115,13 @@ def test_mujun_rule_file_errors_name_the_path(tmp_path: Path) -> None:
     msg = str(info.value)
     assert "column 'groups.g.indicators[1].key'" in msg and "unknown indicator" in msg
     assert "the weights must sum to 1" in msg and "class shares must sum to 1" in msg
+    bad.write_text("groups:\n  g:\n    select: {tag: 规上}\n    indicators:\n"
+                   "      - {key: tax_per_mu, weight: 1.0, missing: guess}\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(InputValidationError, match=r"indicators\[0\].missing'.*must be one of zero, mean_points"):
+        load_mujun_rules(bad)
 
 
-SRDI = load_srdi_rules(provincial=False)
+SRDI = load_srdi_rules(as_of=dt.date(2025, 1, 1), provincial=False)  # the 2022 edition
 
 
 def _status(frame: pd.DataFrame, level: str = "specialised_sme") -> list[str]:
@@ -150,7 +187,7 @@ def test_points_bounds_and_unknowns() -> None:
 
 
 def test_srdi_rule_set_names_its_source_and_verification() -> None:
-    d = load_srdi_rules().to_dict()
+    d = load_srdi_rules(as_of=dt.date(2025, 1, 1)).to_dict()
     assert d["edition"].startswith("工信部企业〔2022〕63号")
     assert d["verification"][0]["verified"] is False and d["verification"][1]["verified"] is False
     assert any("hedong.gov.cn" in str(v) for v in d["verification"][0].values())

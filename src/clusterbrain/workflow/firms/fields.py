@@ -54,6 +54,11 @@ DECLARED = (
     _F("chain_key_node", "位于产业链关键环节并发挥补短板等作用", "key chain link (补短板/锻长板/填空白)", "是=1"),
     _F("key_field", "主导产品属于重点领域", "main product in a priority field", "是=1"),
     _F("srdi_points", "专精特新评价得分", "专精特新 points score", "分"),
+    _F("innovative_sme", "已获科技和创新型中小企业称号", "holds the technology-and-innovation SME title", "是=1"),
+    _F("ministerial_award_top3", "近3年省部级以上科技奖励排名前三", "ministerial-level science award, top 3, in 3 years", "是=1"),
+    _F("market_leading", "主导产品细分市场占有率较为靠前", "main product ranks high in its niche market", "是=1"),
+    _F("national_market_rank", "全国细分市场排名", "national niche-market rank", "名", higher_is_better=False),
+    _F("srdi_eval_score", "专精特新发展评价得分（培育平台）", "专精特新 development-evaluation score (MIIT platform)", "分"),
 )  # fmt: skip
 """Fields a firm declares (not in the workspace tables): read from a facts file by firm_id."""
 
@@ -92,7 +97,8 @@ FIELDS: dict[str, Field] = {
         _F("export_share", "出口占比", "export share", "比值"),
         _F("revenue_growth", "营业收入增长率", "revenue growth", "比值"),
         _F("revenue_growth_2y", "近2年营业收入平均增长率", "mean revenue growth, last 2 years", "比值"),
-        _F("rd_intensity_prev", "上上年度研发投入强度", "R&D intensity of the year before", "比值"),
+        _F("rd_expense_prev", "前一年度研发费用", "R&D expense of the year before", "万元"),
+        _F("rd_intensity_prev", "前一年度研发投入强度", "R&D intensity of the year before", "比值"),
         _F("rd_expense_2y", "近2年研发费用总额", "R&D expense, last 2 years", "万元"),
         _F("rd_expense_2y_mean", "近2年研发费用总额均值", "mean R&D expense, last 2 years", "万元"),
         _F("node_share", "所在链环节营收占比", "share of its chain node's revenue", "比值"),
@@ -175,6 +181,7 @@ def derive_fields(firms: pd.DataFrame, *, year: int | None = None) -> pd.DataFra
     out["revenue_growth"] = ratio(out["revenue"], prev) - 1.0
     out["revenue_growth_2y"] = np.sqrt(ratio(out["revenue"], prev2)) - 1.0
     rd_prev = out["rd_expense_prev"] if "rd_expense_prev" in out else pd.Series(np.nan, index=out.index)
+    out["rd_expense_prev"] = pd.to_numeric(rd_prev, errors="coerce").astype(float)
     out["rd_intensity_prev"] = ratio(rd_prev, prev)
     out["rd_expense_2y"] = out["rd_expense"] + rd_prev
     out["rd_expense_2y_mean"] = out["rd_expense_2y"] / 2.0

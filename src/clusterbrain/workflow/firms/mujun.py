@@ -20,9 +20,11 @@ from clusterbrain.workflow.firms._ruleset import RuleSetReader, load_document
 from clusterbrain.workflow.firms.fields import FIELDS, NUMERIC_FIELDS
 from clusterbrain.workflow.firms.rule_language import evaluate_rule
 
-__all__ = ["CLASSES", "MujunEvaluation", "MujunGroup", "MujunRules", "evaluate_mujun", "load_mujun_rules"]
+__all__ = ["CLASSES", "MISSING_RULES", "MujunEvaluation", "MujunGroup", "MujunRules", "evaluate_mujun", "load_mujun_rules"]
 
 CLASSES = ("A", "B", "C", "D")
+MISSING_RULES = ("zero", "mean_points")
+"""How a missing or non-positive indicator value scores: 0, or the group's mean points on it."""
 _NONE = np.asarray(None, dtype=object)
 DEFAULT_FILE = "mujun_zhejiang_county.yaml"
 
@@ -37,6 +39,7 @@ class MujunGroup:
     select: dict[str, Any]
     indicators: tuple[str, ...]
     weights: tuple[float, ...]
+    missing: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class MujunRules:
     population: dict[str, Any] | None
     groups: tuple[MujunGroup, ...]
     benchmark: str
-    cap: float
+    cap: float | None
     class_method: str
     shares: dict[str, float]
     min_score: dict[str, float]
@@ -94,25 +97,30 @@ def load_mujun_rules(path: str | Path | None = None) -> MujunRules:
     for gid, g in (r.get(doc, "groups", "", dict) or {}).items():
         where = f"groups.{gid}"
         select = r.rule(g, "select", where)
-        keys, weights = [], []
+        keys, weights, missing = [], [], []
         for i, ind in enumerate(r.get(g, "indicators", where, list) or []):
             key = r.get(ind, "key", f"{where}.indicators[{i}]", str)
             weight = r.number(ind, "weight", f"{where}.indicators[{i}]", low=0, high=1)
             if key is not None and key not in NUMERIC_FIELDS:
                 r.problem(f"{where}.indicators[{i}].key", key, "unknown indicator; use a numeric field of FIELDS")
+            rule = r.get(ind, "missing", f"{where}.indicators[{i}]", str, "zero")
+            if rule not in MISSING_RULES:
+                r.problem(f"{where}.indicators[{i}].missing", rule, f"must be one of {', '.join(MISSING_RULES)}")
             keys.append(key)
             weights.append(weight or 0.0)
+            missing.append(str(rule))
         if keys and abs(sum(weights) - 1.0) > 1e-6:
             r.problem(f"{where}.indicators", weights, f"the weights must sum to 1 (they sum to {sum(weights):g})")
         groups.append(MujunGroup(gid, g.get("name_zh", gid), g.get("name_en", gid), select or {}, tuple(keys),
-                                 tuple(weights)))  # fmt: skip
+                                 tuple(weights), tuple(missing)))  # fmt: skip
     if not groups:
         r.problem("groups", None, "at least one group is needed")
     scoring = r.get(doc, "scoring", "", dict) or {}
     benchmark = r.get(scoring, "benchmark", "scoring", str, "mean")
     if benchmark not in ("mean", "median"):
         r.problem("scoring.benchmark", benchmark, "must be 'mean' or 'median'")
-    cap = r.number(scoring, "cap", "scoring", low=1, high=100, default=2.0)
+    uncapped = "cap" in scoring and scoring["cap"] is None
+    cap = None if uncapped else r.number(scoring, "cap", "scoring", low=1, high=100, default=2.0)
     method, shares, mins = _classes_block(r, doc)
     exemptions = []
     for i, ex in enumerate(r.get(doc, "exemptions", "", list, [])):
@@ -128,12 +136,18 @@ def load_mujun_rules(path: str | Path | None = None) -> MujunRules:
                       default=0.2)  # fmt: skip
     r.raise_if_any()
     return MujunRules(str(doc.get("id", name)), str(doc.get("version", "")), name, population, tuple(groups),
-                      str(benchmark), float(cap or 2.0), method, shares, mins, tuple(exemptions), measures,
+                      str(benchmark), None if cap is None else float(cap), method, shares, mins, tuple(exemptions), measures,
                       float(change or 0.2), doc)  # fmt: skip
 
 
-def _ratios(frame: pd.DataFrame, group: MujunGroup, in_group: np.ndarray, benchmark: str, cap: float) -> np.ndarray:
-    """Indicator value over the group's benchmark, capped; 0 for missing or non-positive values."""
+def _ratios(
+    frame: pd.DataFrame, group: MujunGroup, in_group: np.ndarray, benchmark: str, cap: float | None
+) -> np.ndarray:
+    """Indicator value over the group's benchmark, capped (``cap`` None: not capped).
+
+    A missing or non-positive value gives 0, or under ``missing: mean_points`` the mean ratio of
+    the group's firms that have the value (as counties score firms without emission data).
+    """
     x = frame[list(group.indicators)].to_numpy(dtype=float)
     valid = np.isfinite(x) & (x > 0)
     out = np.zeros_like(x)
@@ -141,7 +155,9 @@ def _ratios(frame: pd.DataFrame, group: MujunGroup, in_group: np.ndarray, benchm
         pool = x[in_group & valid[:, k], k]
         b = (np.mean(pool) if benchmark == "mean" else np.median(pool)) if len(pool) else np.nan
         if np.isfinite(b) and b > 0:
-            out[:, k] = np.where(valid[:, k], np.minimum(x[:, k] / b, cap), 0.0)
+            ratio = x[:, k] / b if cap is None else np.minimum(x[:, k] / b, cap)
+            fill = np.mean(ratio[in_group & valid[:, k]]) if group.missing[k] == "mean_points" else 0.0
+            out[:, k] = np.where(valid[:, k], ratio, fill)
     return out
 
 
@@ -157,10 +173,10 @@ def _classify(score: np.ndarray, members: np.ndarray, rules: MujunRules) -> np.n
         out[idx] = np.select([s >= m["A"], s >= m["B"], s >= m["C"]], ["A", "B", "C"], default="D")
         return out
     # Rank 0 = best; ties share the better rank.
+    # The class edges are counted in firms (rounded, so 0.8 + 0.15 is 95 % of them, not a hair more).
     rank = pd.Series(-score[idx]).rank(method="min").to_numpy() - 1
-    position = rank / len(idx)
-    edges = np.cumsum([rules.shares[c] for c in CLASSES])
-    out[idx] = np.array(CLASSES, dtype=object)[np.minimum(np.searchsorted(edges, position, side="right"), 3)]
+    edges = np.round(np.cumsum([rules.shares[c] for c in CLASSES]) * len(idx), 9)
+    out[idx] = np.array(CLASSES, dtype=object)[np.minimum(np.searchsorted(edges, rank, side="right"), 3)]
     return out
 
 
@@ -209,11 +225,13 @@ def evaluate_mujun(frame: pd.DataFrame, rules: MujunRules) -> MujunEvaluation:
     r"""Score and class every firm of ``frame`` (with derived fields) by the 亩均 rules.
 
     Within each group :math:`g` with weights :math:`w_k` (summing to 1), benchmark
-    :math:`b_k` (mean or median over the group's evaluated firms) and cap :math:`c`,
+    :math:`b_k` (mean or median over the group's evaluated firms) and cap :math:`c`
+    (:math:`\infty` when the file sets none),
 
     .. math:: S_i = 100 \sum_k w_k \min\!\left(\frac{x_{ik}}{b_k},\ c\right), \quad x_{ik} > 0
 
-    (0 points for a missing or non-positive value), so a firm at the benchmark on every
+    (0 points for a missing or non-positive value, or the group's mean points on that indicator
+    under ``missing: mean_points``), so a firm at the benchmark on every
     indicator scores 100. Classes go by share of the rank within the group (A the best
     ``shares['A']``, …) or by minimum score. Firms under an ``exclude`` exemption are not
     scored; under ``protect`` they are scored but put no lower than B. The sensitivity
@@ -223,6 +241,8 @@ def evaluate_mujun(frame: pd.DataFrame, rules: MujunRules) -> MujunEvaluation:
     References
     ----------
     浙江省人民政府 (2018). 关于深化"亩均论英雄"改革的指导意见 (浙政发〔2018〕5号).
+    台州市黄岩区深化"亩均论英雄"改革工作领导小组办公室 (2022, 2023). 工业企业综合评价得分计算说明
+    (annex to the published results of the 2021 and 2022 evaluations).
     """
     n = len(frame)
     population = evaluate_rule(rules.population, frame)[0] if rules.population else np.ones(n, dtype=bool)

@@ -1,14 +1,16 @@
 """专精特新 screening: versioned rule sets, the points scheme, eligible / near-eligible / not, hidden champions.
 
-The rule files (``rules/srdi_miit_2022.yaml`` and a provincial points block) name their source
-document and edition and say, per threshold, whether it was verified against the official
-text. Every criterion is a rule of :mod:`~clusterbrain.workflow.firms.rule_language`, evaluated
+The national rule files (``rules/srdi_miit_2022.yaml``, ``rules/srdi_miit_2026.yaml``) and a
+provincial points block name their source document, edition and the dates the edition is in force,
+and say, per threshold, whether it was verified against the official text. Without a file, the
+edition in force on the screening date is used. Every criterion is a rule of :mod:`~clusterbrain.workflow.firms.rule_language`, evaluated
 in three-valued logic: a criterion on a value the workspace does not hold (debt ratio, market
 share …) is *unknown* — to be confirmed from a facts file — rather than failed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,15 +18,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clusterbrain.exceptions import InputValidationError, Problem
 from clusterbrain.workflow.evidence import plain, records
 from clusterbrain.workflow.firms._ruleset import RuleSetReader, load_document
 from clusterbrain.workflow.firms._srdi_explain import explain
 from clusterbrain.workflow.firms.rule_language import evaluate_rule3
 
-__all__ = ["STATUS_LABELS", "Criterion", "PointIndicator", "SrdiLevel", "SrdiRules", "SrdiScreening",
-           "apply_proxies", "load_srdi_rules", "score_points", "screen_srdi"]  # fmt: skip
+__all__ = ["NATIONAL_FILES", "STATUS_LABELS", "Criterion", "Edition", "PointIndicator", "SrdiLevel", "SrdiRules",
+           "SrdiScreening", "apply_proxies", "edition_in_force", "load_srdi_rules", "score_points", "screen_srdi",
+           "srdi_editions"]  # fmt: skip
 
-DEFAULT_FILE = "srdi_miit_2022.yaml"
+NATIONAL_FILES = ("srdi_miit_2022.yaml", "srdi_miit_2026.yaml")
+"""The built-in national editions, oldest first."""
 DEFAULT_PROVINCIAL = "srdi_points_demo_province.yaml"
 STATUS_LABELS = {
     "eligible": ("符合", "eligible"),
@@ -71,8 +76,25 @@ class SrdiLevel:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """An edition of the national criteria and the dates it is in force (``until`` None: still in force)."""
+
+    file: str
+    id: str
+    edition: str
+    start: dt.date | None
+    until: dt.date | None
+
+    def in_force_on(self, day: dt.date) -> bool | None:
+        """Whether the edition is in force on ``day`` (None when the file gives no dates)."""
+        if self.start is None:
+            return None
+        return self.start <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
 class SrdiRules:
-    """A checked 专精特新 rule set (see :func:`load_srdi_rules`)."""
+    """A checked 专精特新 rule set (see :func:`load_srdi_rules`), for screening on ``as_of``."""
 
     id: str
     version: str
@@ -82,14 +104,74 @@ class SrdiRules:
     max_relative_gap: float
     files: tuple[str, ...]
     documents: tuple[dict[str, Any], ...]
+    in_force: Edition
+    as_of: dt.date
+
+    @property
+    def notice(self) -> tuple[str, str] | None:
+        """A warning (zh, en) when the rule set is not the edition in force on ``as_of``."""
+        if self.in_force.in_force_on(self.as_of) is not False:
+            return None
+        span = f"{self.in_force.start} – {self.in_force.until or '…'}"
+        zh = f"{self.edition} 的施行期为 {span}，不含筛查日期 {self.as_of}；仅适用于按该版认定企业的复核或回溯分析"
+        en = (f"{self.edition} is in force {span}, not on the screening date {self.as_of}; use it only for renewals "
+              "of firms recognised under it or for looking back")  # fmt: skip
+        return zh, en
 
     def to_dict(self) -> dict[str, Any]:
-        """Identity, sources and verification notes of the rule set."""
+        """Identity, dates in force, sources and verification notes of the rule set."""
         return {
             "id": self.id, "version": self.version, "edition": self.edition, "files": list(self.files),
+            "in_force": {"from": self.in_force.start, "until": self.in_force.until},
+            "as_of": self.as_of, "notice": self.notice,
             "sources": plain(self.documents[0].get("sources", [])),
             "verification": plain([d.get("verification", {}) for d in self.documents]),
         }  # fmt: skip
+
+
+def _edition(doc: dict[str, Any], name: str, r: RuleSetReader) -> Edition:
+    """The edition and in-force dates a rule document declares (``in_force: {from, until}``, both optional)."""
+    span = r.get(doc, "in_force", "", dict, default={}) or {}
+    days: list[dt.date | None] = []
+    for key in ("from", "until"):
+        value = span.get(key)
+        try:
+            days.append(None if value is None else value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+        except (TypeError, ValueError):
+            r.problem(f"in_force.{key}", value, "must be a date YYYY-MM-DD")
+            days.append(None)
+    if days[0] and days[1] and days[1] < days[0]:
+        r.problem("in_force.until", str(days[1]), f"ends before it starts ({days[0]})")
+    return Edition(name, str(doc.get("id", name)), str(doc.get("edition", "")), days[0], days[1])
+
+
+def srdi_editions() -> tuple[Edition, ...]:
+    """The built-in national editions (:data:`NATIONAL_FILES`) with their in-force dates."""
+    out = []
+    for name in NATIONAL_FILES:
+        doc, _ = load_document(None, name)
+        r = RuleSetReader(name)
+        out.append(_edition(doc, name, r))
+        r.raise_if_any()
+    return tuple(out)
+
+
+def edition_in_force(day: dt.date) -> Edition:
+    """The built-in national edition in force on ``day``.
+
+    Raises
+    ------
+    InputValidationError
+        When no built-in edition covers ``day`` (before the 2022 measures took effect).
+    """
+    editions = srdi_editions()
+    for ed in editions:
+        if ed.in_force_on(day):
+            return ed
+    spans = ", ".join(f"{e.file} {e.start} – {e.until or '…'}" for e in editions)
+    raise InputValidationError([Problem("--as-of", None, None, str(day),
+                                        f"no built-in 专精特新 edition is in force on that date ({spans}); "
+                                        "give a rule file with --rules")])  # fmt: skip
 
 
 def _indicators(r: RuleSetReader, items: Any, where: str) -> list[PointIndicator]:
@@ -112,19 +194,29 @@ def _indicators(r: RuleSetReader, items: Any, where: str) -> list[PointIndicator
     return out
 
 
-def load_srdi_rules(path: str | Path | None = None, *, provincial: str | Path | None | bool = True) -> SrdiRules:
+def load_srdi_rules(
+    path: str | Path | None = None,
+    *,
+    as_of: dt.date | None = None,
+    provincial: str | Path | None | bool = True,
+) -> SrdiRules:
     """Read and check a 专精特新 rule set and (optionally) a provincial points block.
 
-    ``path`` defaults to the built-in 2022 national criteria; ``provincial=True`` adds the
-    built-in demo province's 特色化 block, a path adds that file, ``False``/``None`` adds none.
+    ``path`` defaults to the built-in national edition in force on ``as_of`` (default: today):
+    工信部企业〔2022〕63号 from 2022-08-01 to 2026-03-31, 工信部企业〔2026〕2号 from 2026-04-01.
+    ``provincial=True`` adds the built-in demo province's 特色化 block where it extends the
+    national file (the 2022 points scheme), a path adds that file, ``False``/``None`` adds none.
 
     Raises
     ------
     InputValidationError
-        Listing every problem with the file and the path in it.
+        Listing every problem with the file and the path in it; or when no built-in edition
+        is in force on ``as_of``; or when a provincial file extends another national file.
     """
-    doc, name = load_document(path, DEFAULT_FILE)
+    day = dt.date.today() if as_of is None else as_of
+    doc, name = load_document(path, edition_in_force(day).file if path is None else "")
     r = RuleSetReader(name)
+    edition = _edition(doc, name, r)
     levels = []
     for i, lv in enumerate(r.get(doc, "levels", "", list) or []):
         where = f"levels[{i}]"
@@ -145,9 +237,14 @@ def load_srdi_rules(path: str | Path | None = None, *, provincial: str | Path | 
     docs, files = [doc], [name]
     if provincial is not None and provincial is not False:
         pdoc, pname = load_document(None if provincial is True else provincial, DEFAULT_PROVINCIAL)
+        extends = pdoc.get("extends")
+        if provincial is True and extends not in (None, name):
+            return _rules(doc, levels, max_missed, max_gap, files, docs, edition, day)
         pr = RuleSetReader(pname)
         target = pdoc.get("level")
         extra = _indicators(pr, pr.get(pdoc, "indicators", "", list), "indicators")
+        if extends not in (None, name):
+            pr.problem("extends", extends, f"the provincial block extends another national rule set than {name}")
         if target not in {lv.id for lv in levels}:
             pr.problem("level", target, "names no level of the national rule set")
         pr.raise_if_any()
@@ -155,8 +252,13 @@ def load_srdi_rules(path: str | Path | None = None, *, provincial: str | Path | 
                   if lv.id == target else lv for lv in levels]  # fmt: skip
         docs.append(pdoc)
         files.append(pname)
-    return SrdiRules(str(doc.get("id", name)), str(doc.get("version", "")), str(doc.get("edition", "")), tuple(levels),
-                     int(max_missed or 0), float(max_gap or 0.0), tuple(files), tuple(docs))  # fmt: skip
+    return _rules(doc, levels, max_missed, max_gap, files, docs, edition, day)
+
+
+def _rules(doc: dict[str, Any], levels: list[SrdiLevel], max_missed: float | None, max_gap: float | None,
+           files: list[str], docs: list[dict[str, Any]], edition: Edition, day: dt.date) -> SrdiRules:  # fmt: skip
+    return SrdiRules(edition.id, str(doc.get("version", "")), edition.edition, tuple(levels), int(max_missed or 0),
+                     float(max_gap or 0.0), tuple(files), tuple(docs), edition, day)  # fmt: skip
 
 
 def apply_proxies(frame: pd.DataFrame) -> pd.DataFrame:
@@ -240,6 +342,7 @@ def screen_srdi(
     References
     ----------
     工业和信息化部 (2022). 优质中小企业梯度培育管理暂行办法 (工信部企业〔2022〕63号), 附件2–3.
+    工业和信息化部 (2026). 优质中小企业梯度培育管理办法 (工信部企业〔2026〕2号).
     Simon, H. (2009). *Hidden Champions of the 21st Century*. Springer.
     """
     work = apply_proxies(frame)
