@@ -85,6 +85,19 @@ def test_screen_picks_the_edition_in_force(ws: Path) -> None:
     assert result.exit_code == 2 and "--as-of must be YYYY-MM-DD" in result.output
 
 
+def test_fields_lists_declared_facts_and_writes_a_template(tmp_path: Path) -> None:
+    result = runner.invoke(firm.app, ["fields", "--declared", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["key"]: r for r in json.loads(result.output)}
+    assert rows["srdi_eval_score"]["unit"] == "分" and all(r["declared"] for r in rows.values())
+    assert "revenue" not in rows
+    template = tmp_path / "facts.csv"
+    result = runner.invoke(firm.app, ["fields", "--template", str(template)])
+    assert result.exit_code == 0 and "rd_intensity" in result.output
+    header = template.read_text(encoding="utf-8").strip().split(",")
+    assert header[0] == "firm_id" and set(header[1:]) == set(rows)
+
+
 def test_policies_from_a_file_and_bad_rules(ws: Path, tmp_path: Path) -> None:
     good = tmp_path / "policies.json"
     good.write_text(json.dumps([{"policy_id": "X1", "name": "测试", "region_id": "990000",

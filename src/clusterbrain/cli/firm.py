@@ -27,6 +27,7 @@ from clusterbrain.workflow.firms import (
     read_policy_file,
     screen_firms,
 )
+from clusterbrain.workflow.firms.fields import DECLARED, FIELDS, UNITS_EN
 
 __all__ = ["app"]
 
@@ -134,7 +135,8 @@ def screen(
         Path | None, typer.Option("--provincial", help="Provincial points file (default: the demo's, 2022 edition).")
     ] = None,
     facts: Annotated[
-        Path | None, typer.Option("--facts", help="CSV of declared facts: firm_id + declared fields.")
+        Path | None,
+        typer.Option("--facts", help="CSV of declared facts: firm_id + declared fields (see `firm fields --template`)."),
     ] = None,
     out_dir: OutOption = None,
     as_json: JsonOption = False,
@@ -288,3 +290,34 @@ def report(
         return
     for path in paths:
         out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("fields")
+@handle_errors
+def fields(
+    declared: Annotated[
+        bool, typer.Option("--declared", help="Only the facts a firm declares (the columns of a --facts CSV).")
+    ] = False,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Write an empty facts CSV (firm_id + declared fields) here.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The firm fields that rules, policies and facts files may name 字段表: key, names (zh, en), unit, source."""
+    keys = {f.key for f in DECLARED}
+    rows = [f for f in FIELDS.values() if f.key in keys or not declared]
+    if template is not None:
+        template.write_text(",".join(["firm_id", *(f.key for f in DECLARED)]) + "\n", encoding="utf-8")
+        out.print(f"wrote {template}", highlight=False)
+    if as_json:
+        typer.echo(json.dumps([{"key": f.key, "name_zh": f.name_zh, "name_en": f.name_en, "unit": f.unit,
+                                "unit_en": UNITS_EN.get(f.unit, f.unit), "numeric": f.numeric,
+                                "declared": f.key in keys} for f in rows], ensure_ascii=False))  # fmt: skip
+        return
+    table = Table(title="firm fields 企业字段")
+    table.add_column("key 字段", no_wrap=True)
+    for header in ("名称", "name", "unit 单位", "from 来源"):
+        table.add_column(header)
+    for f in rows:
+        table.add_row(f.key, f.name_zh, f.name_en, f.unit, "declared 申报" if f.key in keys else "workspace 库内")
+    out.print(table)

@@ -208,7 +208,9 @@ def _risks_and_policies(b: Builder, check: Mapping[str, Any]) -> None:
     risks = check.get("risks")
     b.add(Heading(2, _("report.firm.risks")))
     if risks:
-        inputs = str(risks.get("foreign_sole_source_inputs") or "").replace(";", "、" if lang == "zh" else ", ")
+        sep = "、" if lang == "zh" else ", "
+        inputs = str(risks.get("foreign_sole_source_inputs") or "").replace(";", sep)
+        unknown = str(risks.get("unknown_origin_sole_source_inputs") or "").replace(";", sep)
         b.add(
             KeyValue(
                 (
@@ -224,6 +226,11 @@ def _risks_and_policies(b: Builder, check: Mapping[str, Any]) -> None:
                         _("report.firm.tile.foreign_sole_source"),
                         inputs or _("report.firm.none"),
                         status="bad" if risks.get("foreign_sole_source") else "good",
+                    ),
+                    Tile(
+                        _("report.firm.tile.unknown_origin_sole_source"),
+                        unknown or _("report.firm.none"),
+                        status="warn" if risks.get("unknown_origin_sole_source") else "good",
                     ),
                 )  # fmt: skip
             )

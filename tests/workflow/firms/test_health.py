@@ -55,6 +55,11 @@ def test_supply_risks_hhi_and_foreign_sole_source() -> None:
     assert r.loc["c", "foreign_sole_source_inputs"] == "y"  # x has two suppliers; y one, in Germany
     assert r.loc["d", "supplier_hhi"] == 1.0 and bool(r.loc["d", "supplier_concentration"])
     assert not r.loc["d", "foreign_sole_source"]  # a single domestic supplier
+    # A supplier outside the firms table is of unknown origin, never counted as foreign (as in the network report).
+    external = links.assign(supplier_id=["s1", "s2", "zz", "s4", "s4"], supplier_external=[False, False, True, False, False])
+    r = supply_risk_flags(external, firms).set_index("firm_id")
+    assert r.loc["c", "foreign_sole_source_inputs"] == "" and not r.loc["c", "foreign_sole_source"]
+    assert r.loc["c", "unknown_origin_sole_source_inputs"] == "y" and r.loc["c", "unknown_origin_sole_source"]
     # HHI = 1 / (effective number of suppliers): check against the degree of a bipartite graph for even shares.
     g = nx.DiGraph([("s1", "e"), ("s2", "e"), ("s3", "e"), ("s4", "e")])
     even = pd.DataFrame({"supplier_id": list(g.predecessors("e")), "customer_id": "e", "value": 1.0, "product": "p"})

@@ -119,7 +119,8 @@ class HealthChecks:
         out = self.frame[cols].copy()
         risks = self.risks.set_index("firm_id")
         out["supplier_hhi"] = out["firm_id"].map(risks["supplier_hhi"]) if not risks.empty else None
-        out["foreign_sole_source"] = out["firm_id"].map(risks["foreign_sole_source"]) if not risks.empty else None
+        for key in ("foreign_sole_source", "unknown_origin_sole_source"):
+            out[key] = out["firm_id"].map(risks[key]) if not risks.empty else None
         out["eligible_policies"] = out["firm_id"].map(self.policies.groupby("firm_id").size()).fillna(0).astype(int)
         return out
 
@@ -169,7 +170,7 @@ class HealthChecks:
 
 
 _RISK_KEYS = ("suppliers", "input_value", "supplier_hhi", "supplier_concentration", "foreign_sole_source_inputs",
-              "foreign_sole_source")  # fmt: skip
+              "foreign_sole_source", "unknown_origin_sole_source_inputs", "unknown_origin_sole_source")  # fmt: skip
 _LINK_KEYS = ("suppliers_local", "suppliers_external", "purchases_local_share", "customers_local",
               "customers_external", "sales_local_share")  # fmt: skip
 
@@ -217,8 +218,16 @@ def _findings(indicators: list[dict[str, Any]], risk: dict[str, Any] | None) -> 
                            (Evidence("supplier_hhi", hhi, threshold=0.25, source="links"),), 2))  # fmt: skip
     if risk is not None and risk.get("foreign_sole_source"):
         inputs = str(risk["foreign_sole_source_inputs"])
-        out.append(Finding("foreign_sole_source", "risk", f"以下投入仅有一家境外/外部供应商：{inputs}",
-                           f"inputs bought from a single foreign or external supplier: {inputs}",
+        out.append(Finding("foreign_sole_source", "risk", f"以下投入仅有一家境外供应商：{inputs}",
+                           f"inputs bought from a single foreign supplier: {inputs}",
                            (Evidence("foreign_sole_source_inputs", inputs.split(";"), source="links"),), 3,
+                           {"inputs": inputs.split(";")}))  # fmt: skip
+    if risk is not None and risk.get("unknown_origin_sole_source"):
+        inputs = str(risk["unknown_origin_sole_source_inputs"])
+        out.append(Finding("unknown_origin_sole_source", "risk",
+                           f"以下投入仅有一家来源不明的供应商（不在企业库中，所在地待核实）：{inputs}",
+                           f"inputs bought from a single supplier of unknown origin (not in the firms table; "
+                           f"location to be confirmed): {inputs}",
+                           (Evidence("unknown_origin_sole_source_inputs", inputs.split(";"), source="links"),), 2,
                            {"inputs": inputs.split(";")}))  # fmt: skip
     return out

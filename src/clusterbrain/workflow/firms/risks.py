@@ -29,7 +29,7 @@ def supply_risk_flags(
     hhi_threshold: float = HHI_HIGH,
     home_country: str = "CN",
 ) -> pd.DataFrame:
-    r"""Supplier concentration and foreign sole sources of every buying firm.
+    r"""Supplier concentration, foreign sole sources and sole sources of unknown origin of every buying firm.
 
     Supplier concentration is the Herfindahl–Hirschman index of the firm's purchases over
     its suppliers,
@@ -37,10 +37,12 @@ def supply_risk_flags(
     .. math:: H_c = \sum_s \left( \frac{v_{sc}}{\sum_{s'} v_{s'c}} \right)^2 ,
 
     from :math:`1/n` (even purchases from :math:`n` suppliers) to 1 (a single supplier);
-    flagged at :math:`H_c \ge` ``hhi_threshold``. A foreign sole source is an input (a link
-    ``product``, i.e. a chain node) bought from exactly one supplier, and that supplier is
-    abroad: its ``country`` is not ``home_country``, or it is outside the firms table
-    (``supplier_external``; its location is unknown, so it counts as outside).
+    flagged at :math:`H_c \ge` ``hhi_threshold``. A sole source is an input (a link
+    ``product``, i.e. a chain node) bought from exactly one supplier. It is *foreign* when that
+    supplier's ``country`` is known and not ``home_country``, and *of unknown origin* when the
+    supplier is outside the firms table (``supplier_external``): as in the network risk report
+    (:func:`clusterbrain.network.risks.risk_warnings`), a supplier of unknown location is never
+    counted as foreign.
 
     Both come from the network engine: :func:`clusterbrain.network.graph.supplier_concentration`
     and :func:`clusterbrain.network.graph.sole_source_inputs` on the links' network, with the
@@ -50,8 +52,9 @@ def supply_risk_flags(
     -------
     pandas.DataFrame
         One row per buying firm: ``firm_id, suppliers, input_value, supplier_hhi,
-        supplier_concentration, foreign_sole_source_inputs, foreign_sole_source``
-        (the inputs as ``;``-separated products).
+        supplier_concentration, foreign_sole_source_inputs, foreign_sole_source,
+        unknown_origin_sole_source_inputs, unknown_origin_sole_source`` (the inputs as
+        ``;``-separated products).
 
     References
     ----------
@@ -62,11 +65,13 @@ def supply_risk_flags(
     ...                       "value": [3.0, 1.0, 5.0], "product": ["p", "q", "p"],
     ...                       "supplier_external": [False, False, True]})
     >>> firms = pd.DataFrame({"firm_id": ["a", "b", "c", "d"], "country": ["CN", "JP", "CN", "CN"]})
-    >>> supply_risk_flags(links, firms)[["firm_id", "supplier_hhi", "foreign_sole_source_inputs"]].values.tolist()
-    [['c', 0.625, 'q'], ['d', 1.0, 'p']]
+    >>> flags = supply_risk_flags(links, firms)
+    >>> flags[["firm_id", "supplier_hhi", "foreign_sole_source_inputs", "unknown_origin_sole_source_inputs"]].values.tolist()
+    [['c', 0.625, 'q', ''], ['d', 1.0, '', 'p']]
     """
     cols = ["firm_id", "suppliers", "input_value", "supplier_hhi", "supplier_concentration",
-            "foreign_sole_source_inputs", "foreign_sole_source"]  # fmt: skip
+            "foreign_sole_source_inputs", "foreign_sole_source", "unknown_origin_sole_source_inputs",
+            "unknown_origin_sole_source"]  # fmt: skip
     if links.empty:
         return pd.DataFrame(columns=cols)
     weighted = links.assign(value=_weights(links).to_numpy())
@@ -89,12 +94,12 @@ def supply_risk_flags(
     ).sort_index()
     out["supplier_concentration"] = out["supplier_hhi"] >= hhi_threshold
     sole = sole_source_inputs(net, by="firm")
-    # A supplier outside the firms table has no country: its location is unknown, so it counts as outside.
-    abroad = sole["supplier_country"].isna() | (sole["supplier_country"] != home_country)
-    foreign = sole[sole["sole_source"] & abroad].sort_values(["group", "input_node"])
-    listed = foreign.groupby("group")["input_node"].agg(lambda s: ";".join(map(str, s)))
-    out["foreign_sole_source_inputs"] = listed.reindex(out.index).fillna("")
-    out["foreign_sole_source"] = out["foreign_sole_source_inputs"] != ""
+    sole = sole[sole["sole_source"]].sort_values(["group", "input_node"])
+    unknown = sole["supplier_country"].isna()
+    for kind, rows in (("foreign", ~unknown & (sole["supplier_country"] != home_country)), ("unknown_origin", unknown)):
+        listed = sole[rows].groupby("group")["input_node"].agg(lambda s: ";".join(map(str, s)))
+        out[f"{kind}_sole_source_inputs"] = listed.reindex(out.index).fillna("")
+        out[f"{kind}_sole_source"] = out[f"{kind}_sole_source_inputs"] != ""
     return out.rename_axis("firm_id").reset_index()[cols]
 
 
