@@ -57,6 +57,14 @@ def test_firm_report_shows_indicators_findings_and_policies(
         assert policy["name"] in cells
     headings = [p.text for p in out.paragraphs if p.style.name == "Heading 2"]
     assert ("体检指标" if lang == "zh" else "Indicators") in headings
+    # 专精特新 readiness: each level's name and status, and the edition of the rules in the table note.
+    assert ("专精特新条件对照" if lang == "zh" else "专精特新 readiness (specialised and innovative firms)") in headings
+    sep = "：" if lang == "zh" else ": "
+    for level in check["srdi"]["levels"]:
+        assert f"{level[f'name_{lang}']}{sep}{level[f'status_{lang}']}" in body
+        if level["missed"]:
+            assert level["missed_detail" if lang == "zh" else "missed_detail_en"] in body
+    assert check["srdi"]["rules"]["edition"] in body
     assert len(out.inline_shapes) == 1  # the percentile chart
 
 

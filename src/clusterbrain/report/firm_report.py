@@ -20,7 +20,16 @@ from clusterbrain._validation import check_option
 from clusterbrain.exceptions import InvalidParameterError
 from clusterbrain.report._firm_chart import percentile_chart
 from clusterbrain.report._plan_common import Builder, auto_spec, name_of
-from clusterbrain.report.document import LANGS, Document, Heading, KeyValue, PageBreak, Tile, format_value
+from clusterbrain.report.document import (
+    LANGS,
+    BulletList,
+    Document,
+    Heading,
+    KeyValue,
+    PageBreak,
+    Tile,
+    format_value,
+)
 from clusterbrain.report.render import FORMATS, render
 
 __all__ = ["firm_batch_document", "firm_document", "firm_report_name", "write_firm_reports"]
@@ -132,6 +141,7 @@ def _firm_blocks(b: Builder, check: Mapping[str, Any], *, chart: bool, named: bo
         b.add(percentile_chart(indicators, lang=lang))
     _chain_and_links(b, check)
     _risks_and_policies(b, check)
+    _srdi(b, check)
 
 
 def _value(record: Mapping[str, Any], key: str, lang: str, *, like: Mapping[str, Any] | None = None) -> str:
@@ -251,6 +261,35 @@ def _risks_and_policies(b: Builder, check: Mapping[str, Any]) -> None:
         ],
         [(p.get("name"), p.get("benefit") or "—", p.get(f"reason_{lang}")) for p in policies],
     )
+
+
+def _srdi(b: Builder, check: Mapping[str, Any]) -> None:
+    """专精特新 readiness: each level's status, the conditions missed (by how much) and those to confirm."""
+    _, lang = b._, b.lang
+    srdi = check.get("srdi") or {}
+    levels = srdi.get("levels") or []
+    if not levels:
+        return
+    rules = srdi.get("rules") or {}
+    names = rules.get("criteria") or {}
+    suffix = "" if lang == "zh" else "_en"
+    sep = "；" if lang == "zh" else "; "
+    b.add(Heading(2, _("report.firm.srdi")))
+    for lv in levels:
+        known = names.get(lv["level"]) or {}
+        unknown = sep.join(str((known.get(c) or {}).get(f"name_{lang}") or c) for c in lv.get("unknown") or [])
+        b.text(_("report.firm.srdi.level", level=lv.get(f"name_{lang}"), status=lv.get(f"status_{lang}")), style="lead")
+        items = []
+        if lv.get("missed"):
+            items.append(_("report.firm.srdi.missed", detail=lv.get(f"missed_detail{suffix}") or "—"))
+        if unknown:
+            items.append(_("report.firm.srdi.to_confirm", criteria=unknown))
+        if items:
+            b.add(BulletList(tuple(items)))
+    note = _("report.firm.srdi.note", edition=rules.get("edition") or "—")
+    if not rules.get("verified"):
+        note += (" " if lang == "en" else "") + _("report.firm.srdi_unverified")
+    b.text(note, style="note")
 
 
 def _meta(check: Mapping[str, Any], b: Builder) -> tuple[tuple[str, str], ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -13,7 +14,14 @@ import pytest
 from clusterbrain.demo.build import build_demo_workspace
 from clusterbrain.store import Workspace
 from clusterbrain.workflow.chain_study import map_chain_firms
-from clusterbrain.workflow.firms import check_firms, load_firm_data, peer_percentiles, supply_risk_flags
+from clusterbrain.workflow.firms import (
+    check_firms,
+    load_firm_data,
+    load_srdi_rules,
+    peer_percentiles,
+    screen_firms,
+    supply_risk_flags,
+)
 from clusterbrain.workflow.firms.panel import indicator_trends
 
 
@@ -95,3 +103,15 @@ def test_health_check_documents_on_the_demo(demo: Path) -> None:
     assert len(index) == len(docs) and index["eligible_policies"].sum() == sum(
         len(d["policies"]) for d in docs.values()
     )
+    # 专精特新 readiness: both levels per firm, as the screening says, and a finding for each near-eligible level.
+    screening = screen_firms(data, region_id="990000", rules=load_srdi_rules(as_of=dt.date.today())).table
+    status = screening.set_index(["firm_id", "level"])["status"]
+    assert all(lv["status"] == status[(d["firm_id"], lv["level"])] for d in docs.values() for lv in d["srdi"]["levels"])
+    assert all([lv["level"] for lv in d["srdi"]["levels"]] == ["specialised_sme", "little_giant"] for d in docs.values())
+    near = [(d, lv) for d in docs.values() for lv in d["srdi"]["levels"] if lv["status"] == "near_eligible"]
+    assert near
+    for d, lv in near:
+        finding = next(f for f in d["findings"] if f["id"] == f"srdi_near_{lv['level']}")
+        assert finding["kind"] == "opportunity" and lv["missed_detail"] in finding["text_zh"]
+        assert 0 < finding["evidence"][0]["value"] <= finding["evidence"][0]["threshold"] == 0.2
+    assert doc["srdi"]["rules"]["id"] == "srdi_miit_2026" and doc["srdi"]["rules"]["verified"] is False

@@ -71,6 +71,8 @@ def test_specialised_sme_2026_thresholds_at_and_around() -> None:
     assert t.loc["f4", "missed"] == "main_business" and t.loc["f5", "missed"] == "debt_ratio"
     assert t.loc["f5", "max_relative_gap"] == pytest.approx(0.0001 / 0.8)
     assert t.loc["f6", "missed_detail"] == "[rd] 前一年度研发费用 >= 100 万元 [99.99] (差 short 0.01)"
+    assert t.loc["f6", "missed_detail_en"] == "[rd] R&D expense of the year before >= 100 10k CNY [99.99] (差 short 0.01)"
+    assert t.loc["f3", "missed_detail_en"] == "[revenue_or_equity] revenue >= 1500 10k CNY [1500] (差 short 0.01)"
     assert t.loc["f7", "missed"] == "rd" and t.loc["f7", "max_relative_gap"] == pytest.approx((0.03 - 100 / 3334) / 0.03)
     assert t.loc["f8", "missed"] == "eval_score" and t.loc["f9", "unknown"] == "eval_score"
     assert t.loc["f10", "max_relative_gap"] == pytest.approx(1 / 3)

@@ -1,4 +1,4 @@
-"""Firm health check (企业体检报告): indicators with peer percentiles and trends, chain place, risks, policies.
+"""Firm health check (企业体检报告): indicators with peer percentiles and trends, chain place, risks, policies, 专精特新.
 
 Everything is computed for all firms at once (grouped ranks, grouped least squares, grouped
 link sums); :meth:`HealthChecks.document` only assembles one firm's JSON document from the
@@ -16,13 +16,16 @@ import pandas as pd
 from clusterbrain.workflow.evidence import Evidence, Finding, plain
 from clusterbrain.workflow.firms.fields import FIELDS, UNITS_EN
 
-__all__ = ["HEALTH_INDICATORS", "HealthChecks", "peer_percentiles"]
+__all__ = ["HEALTH_INDICATORS", "SRDI_COLUMNS", "HealthChecks", "peer_percentiles"]
 
 HEALTH_INDICATORS = (
     "revenue_growth", "rd_intensity", "invention_patents_per_100", "labour_productivity", "tax_per_mu",
     "value_added_per_mu", "energy_per_value_added", "export_share",
 )  # fmt: skip
 """The indicators of the health check, in report order."""
+SRDI_COLUMNS = ("firm_id", "level", "level_zh", "level_en", "status", "status_zh", "status_en", "missed", "unknown",
+                "missed_detail", "missed_detail_en", "unknown_detail", "unknown_detail_en", "max_relative_gap")  # fmt: skip
+"""The columns of the 专精特新 screening a health check keeps (see :func:`~clusterbrain.workflow.firms.srdi.screen_srdi`)."""
 
 
 def peer_percentiles(
@@ -73,7 +76,8 @@ class HealthChecks:
     long trend table (:func:`~clusterbrain.workflow.firms.panel.indicator_trends`);
     ``chain`` the firms' chain nodes with node share and rank; ``locality`` local versus
     external suppliers and customers; ``risks`` the supply risk flags; ``policies`` the
-    eligible policies per firm (``firm_id, policy_id, policy_name, met_zh, met_en``).
+    eligible policies per firm (``firm_id, policy_id, policy_name, met_zh, met_en``);
+    ``srdi`` the 专精特新 screening per firm and level (:data:`SRDI_COLUMNS`).
     """
 
     frame: pd.DataFrame
@@ -82,6 +86,7 @@ class HealthChecks:
     locality: pd.DataFrame
     risks: pd.DataFrame
     policies: pd.DataFrame
+    srdi: pd.DataFrame
     settings: dict[str, Any]
 
     def __post_init__(self) -> None:
@@ -107,6 +112,7 @@ class HealthChecks:
         object.__setattr__(self, "_pos", {f: i for i, f in enumerate(cols["firm_id"])})
         object.__setattr__(self, "_chain", _by_firm(self.chain))
         object.__setattr__(self, "_policies", _by_firm(self.policies))
+        object.__setattr__(self, "_srdi", _by_firm(self.srdi))
 
     @property
     def firm_ids(self) -> list[str]:
@@ -142,6 +148,7 @@ class HealthChecks:
         risk = {k: get(k) for k in _RISK_KEYS} if "supplier_hhi" in cols and get("suppliers") is not None else None
         locality = {k: get(k) for k in _LINK_KEYS} if "suppliers_local" in cols else None
         policies = self._policies.get(firm_id, [])  # type: ignore[attr-defined]
+        srdi = [_srdi_level(r) for r in self._srdi.get(firm_id, [])]  # type: ignore[attr-defined]
         return {
             "firm_id": firm_id,
             "name": get("name"),
@@ -165,7 +172,8 @@ class HealthChecks:
                 }
                 for p in policies
             ],  # fmt: skip
-            "findings": [f.to_dict() for f in _findings(indicators, risk)],
+            "srdi": {"rules": self.settings.get("srdi_rules"), "levels": srdi},
+            "findings": [f.to_dict() for f in _findings(indicators, risk, srdi, self.settings.get("srdi_rules"))],
         }
 
 
@@ -197,7 +205,26 @@ def _indicator(key: str, get: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _findings(indicators: list[dict[str, Any]], risk: dict[str, Any] | None) -> list[Finding]:
+def _srdi_level(row: dict[str, Any]) -> dict[str, Any]:
+    """One level of a firm's 专精特新 screening: status, missed and unknown criteria with their reasons."""
+    gap = row.get("max_relative_gap")
+    return {
+        "level": row["level"], "name_zh": row["level_zh"], "name_en": row["level_en"], "status": row["status"],
+        "status_zh": row["status_zh"], "status_en": row["status_en"],
+        "missed": [c for c in str(row.get("missed") or "").split(";") if c],
+        "unknown": [c for c in str(row.get("unknown") or "").split(";") if c],
+        "missed_detail": row.get("missed_detail") or "", "missed_detail_en": row.get("missed_detail_en") or "",
+        "unknown_detail": row.get("unknown_detail") or "", "unknown_detail_en": row.get("unknown_detail_en") or "",
+        "max_relative_gap": None if gap is None or gap != gap else float(gap),
+    }  # fmt: skip
+
+
+def _findings(
+    indicators: list[dict[str, Any]],
+    risk: dict[str, Any] | None,
+    srdi: Sequence[dict[str, Any]] = (),
+    srdi_rules: dict[str, Any] | None = None,
+) -> list[Finding]:
     out = []
     for ind in indicators:
         pct = ind["peers"]["region"]["percentile"]
@@ -230,4 +257,13 @@ def _findings(indicators: list[dict[str, Any]], risk: dict[str, Any] | None) -> 
                            f"location to be confirmed): {inputs}",
                            (Evidence("unknown_origin_sole_source_inputs", inputs.split(";"), source="links"),), 2,
                            {"inputs": inputs.split(";")}))  # fmt: skip
+    for level in srdi:
+        if level["status"] == "near_eligible":
+            gap = level["max_relative_gap"] or 0.0
+            out.append(Finding(f"srdi_near_{level['level']}", "opportunity",
+                               f"接近{level['name_zh']}认定条件，未满足：{level['missed_detail']}",
+                               f"close to the criteria of a {level['name_en']}; missed: {level['missed_detail_en']}",
+                               (Evidence("srdi_max_relative_gap", gap, source="firms",
+                                         threshold=(srdi_rules or {}).get("max_relative_gap")),), 1,
+                               {"level": level["level"], "missed": level["missed"]}))  # fmt: skip
     return out

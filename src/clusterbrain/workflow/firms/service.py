@@ -20,7 +20,7 @@ from clusterbrain.store.headers import normalise_header
 from clusterbrain.store.readers import open_tabular
 from clusterbrain.workflow.firms._regions import ancestor_at, descendants
 from clusterbrain.workflow.firms.fields import DECLARED, derive_fields
-from clusterbrain.workflow.firms.health import HEALTH_INDICATORS, HealthChecks, peer_percentiles
+from clusterbrain.workflow.firms.health import HEALTH_INDICATORS, SRDI_COLUMNS, HealthChecks, peer_percentiles
 from clusterbrain.workflow.firms.mujun import MujunEvaluation, MujunRules, evaluate_mujun, load_mujun_rules
 from clusterbrain.workflow.firms.panel import indicator_trends, latest_years
 from clusterbrain.workflow.firms.policies import Policy, PolicyMatches, match_policies, parse_policies
@@ -132,8 +132,13 @@ def check_firms(
     region_id: str | None = None,
     code_digits: int = 4,
     as_of: dt.date | None = None,
+    srdi_rules: SrdiRules | None = None,
 ) -> HealthChecks:
-    """Health checks of the selected firms; percentiles are among all firms of the workspace."""
+    """Health checks of the selected firms; percentiles are among all firms of the workspace.
+
+    The 专精特新 readiness uses ``srdi_rules`` (default: the edition in force on ``as_of``, today
+    without it) with the workspace's facts only, so undeclared conditions stay "to confirm".
+    """
     pct = peer_percentiles(data.frame, HEALTH_INDICATORS, code_digits=code_digits)
     full = pd.concat([data.frame, pct], axis=1)
     mask = data.select(firm_ids=firm_ids, region_id=region_id)
@@ -155,10 +160,17 @@ def check_firms(
     if matches is not None:
         benefit = {p.policy_id: p.benefit for p in matches.policies}
         eligible = eligible.assign(benefit=eligible["policy_id"].map(benefit))
+    rules = srdi_rules or load_srdi_rules(as_of=as_of)
+    srdi = screen_srdi(frame, rules).table[list(SRDI_COLUMNS)]
     settings = {"code_digits": code_digits, "as_of": (as_of or dt.date.today()).isoformat(),
-                "local_region": region_id, "percentile": "share of industry peers the firm does at least as well as"}  # fmt: skip
+                "local_region": region_id, "percentile": "share of industry peers the firm does at least as well as",
+                "srdi_rules": {"id": rules.id, "edition": rules.edition, "max_missed": rules.max_missed,
+                               "max_relative_gap": rules.max_relative_gap,
+                               "criteria": {lv.id: {c.id: {"name_zh": c.name_zh, "name_en": c.name_en}
+                                                    for c in lv.criteria} for lv in rules.levels},
+                               "verified": all(c.verified for lv in rules.levels for c in lv.criteria)}}  # fmt: skip
     chain = data.chain[data.chain["firm_id"].isin(ids)]
-    return HealthChecks(frame, trends, chain, locality[locality["firm_id"].isin(ids)], risks, eligible, settings)
+    return HealthChecks(frame, trends, chain, locality[locality["firm_id"].isin(ids)], risks, eligible, srdi, settings)
 
 
 def read_facts(path: str | Path) -> pd.DataFrame:
