@@ -3,9 +3,10 @@
 The national rule files (``rules/srdi_miit_2022.yaml``, ``rules/srdi_miit_2026.yaml``) and a
 provincial points block name their source document, edition and the dates the edition is in force,
 and say, per threshold, whether it was verified against the official text. Without a file, the
-edition in force on the screening date is used. Every criterion is a rule of :mod:`~clusterbrain.workflow.firms.rule_language`, evaluated
-in three-valued logic: a criterion on a value the workspace does not hold (debt ratio, market
-share …) is *unknown* — to be confirmed from a facts file — rather than failed.
+edition in force on the screening date is used. Every criterion is a rule of
+:mod:`~clusterbrain.workflow.firms.rule_language`, evaluated in three-valued logic: a criterion on
+a value the workspace does not hold (debt ratio, market share …) is *unknown* — to be confirmed
+from a facts file — rather than failed.
 """
 
 from __future__ import annotations
