@@ -65,6 +65,10 @@ def test_firm_report_shows_indicators_findings_and_policies(
         if level["missed"]:
             assert level["missed_detail" if lang == "zh" else "missed_detail_en"] in body
     assert check["srdi"]["rules"]["edition"] in body
+    mujun = check["mujun"]
+    if mujun is not None and mujun["evaluated"]:
+        assert ("亩均效益评价" if lang == "zh" else "Per-mu performance (亩均效益评价)") in headings
+        assert all(m in body for m in mujun["measures"][lang])
     assert len(out.inline_shapes) == 1  # the percentile chart
 
 

@@ -142,6 +142,7 @@ def _firm_blocks(b: Builder, check: Mapping[str, Any], *, chart: bool, named: bo
     _chain_and_links(b, check)
     _risks_and_policies(b, check)
     _srdi(b, check)
+    _mujun(b, check)
 
 
 def _value(record: Mapping[str, Any], key: str, lang: str, *, like: Mapping[str, Any] | None = None) -> str:
@@ -290,6 +291,34 @@ def _srdi(b: Builder, check: Mapping[str, Any]) -> None:
     if not rules.get("verified"):
         note += (" " if lang == "en" else "") + _("report.firm.srdi_unverified")
     b.text(note, style="note")
+
+
+def _mujun(b: Builder, check: Mapping[str, Any]) -> None:
+    """亩均效益评价: the firm's class, score and rank in its region, and the measures of its class."""
+    _, lang = b._, b.lang
+    mujun = check.get("mujun")
+    if not mujun:
+        return
+    b.add(Heading(2, _("report.firm.mujun")))
+    if not mujun.get("evaluated"):
+        b.text(_("report.firm.mujun.not_evaluated", reason=mujun.get(f"exemption_{lang}") or "—"))
+        return
+    cls = mujun.get("class")
+    status = "good" if cls == "A" else "bad" if cls in ("C", "D") else None
+    rank = f"{format_value(mujun.get('rank'), 'int', lang=lang)} / {format_value(mujun.get('of'), 'int', lang=lang)}"
+    tiles = (
+        Tile(_("report.firm.mujun.class"), cls, status=status),
+        Tile(_("report.firm.mujun.score"), mujun.get("score"), "dec:1"),
+        Tile(_("report.firm.mujun.rank"), rank),
+        Tile(_("report.firm.mujun.group"), mujun.get(f"group_{lang}") or mujun.get("group")),
+    )
+    b.add(KeyValue(tiles))
+    measures = (mujun.get("measures") or {}).get(lang) or []
+    if measures:
+        b.text(_("report.firm.mujun.measures", cls=cls), style="lead")
+        b.add(BulletList(tuple(measures)))
+    rules = mujun.get("rules") or {}
+    b.text(_("report.firm.mujun.note", rules=rules.get("id") or "—", version=rules.get("version") or "—"), style="note")
 
 
 def _meta(check: Mapping[str, Any], b: Builder) -> tuple[tuple[str, str], ...]:

@@ -16,6 +16,7 @@ from clusterbrain.store import Workspace
 from clusterbrain.workflow.chain_study import map_chain_firms
 from clusterbrain.workflow.firms import (
     check_firms,
+    evaluate_firms,
     load_firm_data,
     load_srdi_rules,
     peer_percentiles,
@@ -115,3 +116,19 @@ def test_health_check_documents_on_the_demo(demo: Path) -> None:
         assert finding["kind"] == "opportunity" and lv["missed_detail"] in finding["text_zh"]
         assert 0 < finding["evidence"][0]["value"] <= finding["evidence"][0]["threshold"] == 0.2
     assert doc["srdi"]["rules"]["id"] == "srdi_miit_2026" and doc["srdi"]["rules"]["verified"] is False
+    # 亩均: each firm evaluated within its own region, the same class as the region's evaluation on its own.
+    seen = {True: 0, False: 0}
+    for region in sorted({d["region_id"] for d in docs.values()})[:3]:
+        alone = evaluate_firms(data, region_id=region).firms.set_index("firm_id")
+        for d in (d for d in docs.values() if d["region_id"] == region and d["mujun"] is not None):
+            m, row = d["mujun"], alone.loc[d["firm_id"]]
+            assert m["group"] == row["group"] and m["evaluated"] == bool(row["evaluated"])
+            seen[m["evaluated"]] += 1
+            if m["evaluated"]:
+                assert m["class"] == row["class"] and m["score"] == pytest.approx(row["score"])
+                assert m["rank"] == row["rank_in_group"] and m["of"] == row["firms_in_group"]
+                assert m["measures"]["zh"] and (m["class"] in ("A", "C", "D")) == any(
+                    f["id"] == "mujun_class" for f in d["findings"])  # fmt: skip
+            else:
+                assert m["exemption"] == row["exemption"] and m["exemption_zh"]
+    assert seen[True] > 50 and seen[False] > 0

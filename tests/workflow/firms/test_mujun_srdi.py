@@ -86,6 +86,26 @@ def test_mujun_reproduces_the_huangyan_formula() -> None:
     np.testing.assert_allclose(ev["value_added_per_emission_points"], [*emission_points, 10.0])
 
 
+def test_mujun_by_region_equals_each_region_on_its_own() -> None:
+    rng = np.random.default_rng(3)
+    n = 300
+    f = _firms(tax=rng.lognormal(3, 1, n), land_mu=rng.uniform(5, 50, n), value_added=rng.lognormal(5, 1, n),
+               energy_tce=rng.lognormal(2, 1, n), emissions=np.where(rng.random(n) < 0.2, np.nan, rng.lognormal(1, 1, n)),
+               revenue=rng.lognormal(7, 1, n), rd_expense=rng.lognormal(3, 1, n),
+               employees=rng.integers(10, 500, n).astype(float), electricity_kwh=rng.lognormal(10, 1, n),
+               tags=rng.choice(["规上", "规下"], n), region_id=rng.choice(["A", "B", "C"], n))  # fmt: skip
+    rules = load_mujun_rules()
+    together = evaluate_mujun(f, rules, by="region_id", sensitivity=False).firms.set_index("firm_id")
+    assert together["evaluated"].sum() > 250
+    for region in ("A", "B", "C"):
+        alone = evaluate_mujun(f[f["region_id"] == region], rules).firms.set_index("firm_id")
+        part = together.loc[alone.index]
+        np.testing.assert_allclose(part["score"], alone["score"])
+        assert part["class"].tolist() == alone["class"].tolist()
+        for col in ("rank_in_group", "firms_in_group"):
+            assert part[col].fillna(-1).tolist() == alone[col].fillna(-1).tolist()
+
+
 def test_mujun_sensitivity_reports_class_switchers() -> None:
     rng = np.random.default_rng(0)
     n = 200

@@ -16,7 +16,7 @@ import pandas as pd
 from clusterbrain.workflow.evidence import Evidence, Finding, plain
 from clusterbrain.workflow.firms.fields import FIELDS, UNITS_EN
 
-__all__ = ["HEALTH_INDICATORS", "SRDI_COLUMNS", "HealthChecks", "peer_percentiles"]
+__all__ = ["HEALTH_INDICATORS", "MUJUN_COLUMNS", "SRDI_COLUMNS", "HealthChecks", "peer_percentiles"]
 
 HEALTH_INDICATORS = (
     "revenue_growth", "rd_intensity", "invention_patents_per_100", "labour_productivity", "tax_per_mu",
@@ -26,6 +26,8 @@ HEALTH_INDICATORS = (
 SRDI_COLUMNS = ("firm_id", "level", "level_zh", "level_en", "status", "status_zh", "status_en", "missed", "unknown",
                 "missed_detail", "missed_detail_en", "unknown_detail", "unknown_detail_en", "max_relative_gap")  # fmt: skip
 """The columns of the 专精特新 screening a health check keeps (see :func:`~clusterbrain.workflow.firms.srdi.screen_srdi`)."""
+MUJUN_COLUMNS = ("firm_id", "group", "evaluated", "exemption", "score", "rank_in_group", "firms_in_group", "class")
+"""The columns of the 亩均 evaluation a health check keeps (see :func:`~clusterbrain.workflow.firms.mujun.evaluate_mujun`)."""
 
 
 def peer_percentiles(
@@ -77,7 +79,8 @@ class HealthChecks:
     ``chain`` the firms' chain nodes with node share and rank; ``locality`` local versus
     external suppliers and customers; ``risks`` the supply risk flags; ``policies`` the
     eligible policies per firm (``firm_id, policy_id, policy_name, met_zh, met_en``);
-    ``srdi`` the 专精特新 screening per firm and level (:data:`SRDI_COLUMNS`).
+    ``srdi`` the 专精特新 screening per firm and level (:data:`SRDI_COLUMNS`); ``mujun`` the
+    亩均 evaluation of each firm within its region (:data:`MUJUN_COLUMNS`).
     """
 
     frame: pd.DataFrame
@@ -87,6 +90,7 @@ class HealthChecks:
     risks: pd.DataFrame
     policies: pd.DataFrame
     srdi: pd.DataFrame
+    mujun: pd.DataFrame
     settings: dict[str, Any]
 
     def __post_init__(self) -> None:
@@ -113,6 +117,7 @@ class HealthChecks:
         object.__setattr__(self, "_chain", _by_firm(self.chain))
         object.__setattr__(self, "_policies", _by_firm(self.policies))
         object.__setattr__(self, "_srdi", _by_firm(self.srdi))
+        object.__setattr__(self, "_mujun", {firm: rows[0] for firm, rows in _by_firm(self.mujun).items()})
 
     @property
     def firm_ids(self) -> list[str]:
@@ -149,6 +154,7 @@ class HealthChecks:
         locality = {k: get(k) for k in _LINK_KEYS} if "suppliers_local" in cols else None
         policies = self._policies.get(firm_id, [])  # type: ignore[attr-defined]
         srdi = [_srdi_level(r) for r in self._srdi.get(firm_id, [])]  # type: ignore[attr-defined]
+        mujun = _mujun_class(self._mujun.get(firm_id), self.settings.get("mujun_rules") or {})  # type: ignore[attr-defined]
         return {
             "firm_id": firm_id,
             "name": get("name"),
@@ -173,7 +179,9 @@ class HealthChecks:
                 for p in policies
             ],  # fmt: skip
             "srdi": {"rules": self.settings.get("srdi_rules"), "levels": srdi},
-            "findings": [f.to_dict() for f in _findings(indicators, risk, srdi, self.settings.get("srdi_rules"))],
+            "mujun": mujun,
+            "findings": [f.to_dict() for f in _findings(indicators, risk, srdi, self.settings.get("srdi_rules"))
+                         + _mujun_findings(mujun)],  # fmt: skip
         }
 
 
@@ -217,6 +225,40 @@ def _srdi_level(row: dict[str, Any]) -> dict[str, Any]:
         "unknown_detail": row.get("unknown_detail") or "", "unknown_detail_en": row.get("unknown_detail_en") or "",
         "max_relative_gap": None if gap is None or gap != gap else float(gap),
     }  # fmt: skip
+
+
+def _mujun_class(row: dict[str, Any] | None, rules: dict[str, Any]) -> dict[str, Any] | None:
+    """A firm's 亩均 result: group, class, score and rank in its region, or why it is not evaluated."""
+    if row is None or not isinstance(row.get("group"), str):
+        return None
+    cls, score = row.get("class"), row.get("score")
+    group = (rules.get("groups") or {}).get(row["group"]) or {}
+    exemption = row.get("exemption") if isinstance(row.get("exemption"), str) else None
+    reason = (rules.get("exemptions") or {}).get(exemption) or {} if exemption else {}
+    return {
+        "rules": {k: rules.get(k) for k in ("id", "version", "verified", "scope")},
+        "group": row["group"], "group_zh": group.get("name_zh"), "group_en": group.get("name_en"),
+        "evaluated": bool(row.get("evaluated")), "exemption": exemption,
+        "exemption_zh": reason.get("name_zh"), "exemption_en": reason.get("name_en"),
+        "class": cls, "score": None if score is None or score != score else float(score),
+        "rank": None if row.get("rank_in_group") != row.get("rank_in_group") else row.get("rank_in_group"),
+        "of": row.get("firms_in_group"),
+        "measures": ((rules.get("measures") or {}).get(cls) or {}) if cls else {},
+    }  # fmt: skip
+
+
+def _mujun_findings(mujun: dict[str, Any] | None) -> list[Finding]:
+    """A 亩均 class A is a strength, C or D a shortcoming, with the score and rank as evidence."""
+    if mujun is None or mujun["class"] not in ("A", "C", "D"):
+        return []
+    cls, score, rank, of = mujun["class"], mujun["score"], mujun["rank"], mujun["of"]
+    evidence = (Evidence("mujun_score", score, benchmark=100.0, source="firms"),
+                Evidence("mujun_rank", rank, benchmark=of, source="firms"))  # fmt: skip
+    text_zh = f"亩均效益综合评价为{cls}类（得分 {score:.1f}，本地区同类企业第 {rank:.0f}/{of:.0f} 名）"
+    text_en = f"per-mu performance class {cls} (score {score:.1f}, rank {rank:.0f} of {of:.0f} in its region)"
+    if cls == "A":
+        return [Finding("mujun_class", "strength", text_zh, text_en, evidence, 0, {"class": cls})]
+    return [Finding("mujun_class", "shortcoming", text_zh, text_en, evidence, 2 if cls == "D" else 1, {"class": cls})]
 
 
 def _findings(

@@ -141,50 +141,55 @@ def load_mujun_rules(path: str | Path | None = None) -> MujunRules:
 
 
 def _ratios(
-    frame: pd.DataFrame, group: MujunGroup, in_group: np.ndarray, benchmark: str, cap: float | None
+    frame: pd.DataFrame, group: MujunGroup, in_group: np.ndarray, benchmark: str, cap: float | None, scope: np.ndarray
 ) -> np.ndarray:
-    """Indicator value over the group's benchmark, capped (``cap`` None: not capped).
+    """Indicator value over the benchmark of the group's firms in the same ``scope``, capped (``cap`` None: not).
 
     A missing or non-positive value gives 0, or under ``missing: mean_points`` the mean ratio of
-    the group's firms that have the value (as counties score firms without emission data).
+    the group's firms in the scope that have the value (as counties score firms without emission data).
     """
     x = frame[list(group.indicators)].to_numpy(dtype=float)
     valid = np.isfinite(x) & (x > 0)
-    out = np.zeros_like(x)
-    for k in range(x.shape[1]):
-        pool = x[in_group & valid[:, k], k]
-        b = (np.mean(pool) if benchmark == "mean" else np.median(pool)) if len(pool) else np.nan
-        if np.isfinite(b) and b > 0:
-            ratio = x[:, k] / b if cap is None else np.minimum(x[:, k] / b, cap)
-            fill = np.mean(ratio[in_group & valid[:, k]]) if group.missing[k] == "mean_points" else 0.0
-            out[:, k] = np.where(valid[:, k], ratio, fill)
-    return out
+    pooled = pd.DataFrame(np.where(in_group[:, None] & valid, x, np.nan))
+    b = pooled.groupby(scope).transform("mean" if benchmark == "mean" else "median").to_numpy(dtype=float)
+    ok = np.isfinite(b) & (b > 0)
+    ratio = np.divide(x, b, out=np.zeros_like(x), where=ok & valid)
+    if cap is not None:
+        ratio = np.minimum(ratio, cap)
+    means = pd.DataFrame(np.where(in_group[:, None] & valid & ok, ratio, np.nan)).groupby(scope).transform("mean")
+    fill = np.where([m == "mean_points" for m in group.missing], np.nan_to_num(means.to_numpy(dtype=float)), 0.0)
+    return np.where(ok, np.where(valid, ratio, fill), 0.0)
 
 
-def _classify(score: np.ndarray, members: np.ndarray, rules: MujunRules) -> np.ndarray:
-    """Classes of ``members`` by share of the rank (best first) or by minimum score."""
+def _ranks(score: np.ndarray, members: np.ndarray, scope: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rank of each member within its scope (1 = best; ties share the better rank) and the scope's member count."""
+    ranked = pd.Series(np.where(members, -score, np.nan)).groupby(scope).rank(method="min").to_numpy()
+    size = pd.Series(members.astype(int)).groupby(scope).transform("sum").to_numpy()
+    return ranked, size
+
+
+def _classify(score: np.ndarray, members: np.ndarray, rules: MujunRules, scope: np.ndarray) -> np.ndarray:
+    """Classes of ``members`` by share of the rank within their scope (best first) or by minimum score."""
     out = np.full(len(score), None, dtype=object)
-    idx = np.flatnonzero(members)
-    if not len(idx):
+    if not members.any():
         return out
     if rules.class_method == "score":
-        s = score[idx]
         m = rules.min_score
-        out[idx] = np.select([s >= m["A"], s >= m["B"], s >= m["C"]], ["A", "B", "C"], default="D")
-        return out
-    # Rank 0 = best; ties share the better rank.
-    # The class edges are counted in firms (rounded, so 0.8 + 0.15 is 95 % of them, not a hair more).
-    rank = pd.Series(-score[idx]).rank(method="min").to_numpy() - 1
-    edges = np.round(np.cumsum([rules.shares[c] for c in CLASSES]) * len(idx), 9)
-    out[idx] = np.array(CLASSES, dtype=object)[np.minimum(np.searchsorted(edges, rank, side="right"), 3)]
-    return out
+        cls = np.select([score >= m["A"], score >= m["B"], score >= m["C"]], ["A", "B", "C"], default="D")
+        return np.where(members, cls, out)
+    # The class edges are counted in firms (rounded, so 0.8 + 0.15 is 95 % of them, not a hair more);
+    # a firm's class is the number of edges its rank (0 = best) has reached.
+    rank, size = _ranks(score, members, scope)
+    edges = np.round(np.cumsum([rules.shares[c] for c in CLASSES])[:3, None] * size, 9)
+    passed = np.minimum(((rank - 1) >= edges).sum(axis=0), 3)
+    return np.where(members, np.array(CLASSES, dtype=object)[passed], out)
 
 
 @dataclass(frozen=True, eq=False)
 class MujunEvaluation:
     """Scores and classes of every firm, the measures of each class, and the weight sensitivity.
 
-    ``firms`` has ``firm_id, group, evaluated, exemption, score, rank_in_group, class`` and,
+    ``firms`` has ``firm_id, group, evaluated, exemption, score, rank_in_group, firms_in_group, class`` and,
     per indicator, its value and its points; ``sensitivity`` one row per scenario (indicator,
     change, weights, firms changing class); ``switchers`` the firms whose class changes in any
     scenario, with the class in each.
@@ -221,8 +226,14 @@ class MujunEvaluation:
         }
 
 
-def evaluate_mujun(frame: pd.DataFrame, rules: MujunRules) -> MujunEvaluation:
+def evaluate_mujun(
+    frame: pd.DataFrame, rules: MujunRules, *, by: str | None = None, sensitivity: bool = True
+) -> MujunEvaluation:
     r"""Score and class every firm of ``frame`` (with derived fields) by the 亩均 rules.
+
+    With ``by`` (a column such as ``region_id``) each value of the column is evaluated on its
+    own, as each county evaluates its firms: benchmarks, ranks and classes are within it.
+    ``sensitivity=False`` skips the weight-sensitivity analysis.
 
     Within each group :math:`g` with weights :math:`w_k` (summing to 1), benchmark
     :math:`b_k` (mean or median over the group's evaluated firms) and cap :math:`c`
@@ -262,11 +273,12 @@ def evaluate_mujun(frame: pd.DataFrame, rules: MujunRules) -> MujunEvaluation:
     evaluated = (group != None) & ~excluded  # noqa: E711
     out = pd.DataFrame({"firm_id": frame["firm_id"].to_numpy(), "group": group, "evaluated": evaluated,
                         "exemption": np.where(exemption == "", np.asarray(None, dtype=object), exemption)})  # fmt: skip
+    scope = frame[by].astype(str).to_numpy() if by is not None else np.zeros(n, dtype=int)
     score = np.full(n, np.nan)
     ratios: dict[str, np.ndarray] = {}
     for g in rules.groups:
         members = evaluated & (group == g.id)
-        ratios[g.id] = _ratios(frame, g, members, rules.benchmark, rules.cap)
+        ratios[g.id] = _ratios(frame, g, members, rules.benchmark, rules.cap, scope)
         points = 100.0 * ratios[g.id] * np.asarray(g.weights)
         score = np.where(members, points.sum(axis=1), score)
         for k, key in enumerate(g.indicators):
@@ -275,18 +287,21 @@ def evaluate_mujun(frame: pd.DataFrame, rules: MujunRules) -> MujunEvaluation:
             prev = out[f"{key}_points"].to_numpy(dtype=float) if f"{key}_points" in out else np.full(n, np.nan)
             out[f"{key}_points"] = np.where(members, points[:, k], prev)
     out["score"] = score
-    out["rank_in_group"] = pd.Series(-score).groupby(group).rank(method="min").to_numpy()
-    out["class"] = _classes(score, group, evaluated, protected, rules)
-    sensitivity, switchers = _sensitivity(ratios, group, evaluated, protected, out, rules)
-    return MujunEvaluation(rules, out, sensitivity, switchers)
+    within = np.char.add(np.char.add(np.where(group == None, "", group).astype(str), "|"), scope.astype(str))  # noqa: E711
+    out["rank_in_group"], out["firms_in_group"] = _ranks(score, evaluated, within)
+    out["class"] = _classes(score, group, evaluated, protected, rules, scope)
+    if not sensitivity:
+        return MujunEvaluation(rules, out, pd.DataFrame(), pd.DataFrame(columns=["firm_id", "class"]))
+    table, switchers = _sensitivity(ratios, group, evaluated, protected, out, rules, scope)
+    return MujunEvaluation(rules, out, table, switchers)
 
 
 def _classes(score: np.ndarray, group: np.ndarray, evaluated: np.ndarray, protected: np.ndarray,
-             rules: MujunRules) -> np.ndarray:  # fmt: skip
+             rules: MujunRules, scope: np.ndarray) -> np.ndarray:  # fmt: skip
     cls = np.full(len(score), None, dtype=object)
     for g in rules.groups:
         members = evaluated & (group == g.id)
-        cls = np.where(members, _classify(score, members, rules), cls)
+        cls = np.where(members, _classify(score, members, rules, scope), cls)
     return np.where(protected & np.isin(cls, ["C", "D"]), "B", cls)
 
 
@@ -297,6 +312,7 @@ def _sensitivity(
     protected: np.ndarray,
     base: pd.DataFrame,
     rules: MujunRules,
+    scope: np.ndarray,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, changed = [], {}
     base_cls = base["class"].to_numpy()
@@ -310,7 +326,7 @@ def _sensitivity(
                 if rest > 0:
                     w[np.arange(len(w)) != k] *= (1 - w[k]) / rest
                 score = np.where(evaluated & (group == g.id), 100.0 * ratios[g.id] @ w, np.nan)
-                cls = _classes(score, np.where(group == g.id, group, _NONE), evaluated, protected, rules)
+                cls = _classes(score, np.where(group == g.id, group, _NONE), evaluated, protected, rules, scope)
                 members = evaluated & (group == g.id)
                 moved = members & (cls != base_cls)
                 name = f"{g.id}:{key}{'+' if sign > 0 else '-'}{rules.relative_change:g}"

@@ -18,9 +18,16 @@ from clusterbrain.exceptions import InputValidationError, InvalidParameterError,
 from clusterbrain.store.frames import firm_services_frames, links_frame
 from clusterbrain.store.headers import normalise_header
 from clusterbrain.store.readers import open_tabular
+from clusterbrain.workflow.evidence import plain
 from clusterbrain.workflow.firms._regions import ancestor_at, descendants
 from clusterbrain.workflow.firms.fields import DECLARED, derive_fields
-from clusterbrain.workflow.firms.health import HEALTH_INDICATORS, SRDI_COLUMNS, HealthChecks, peer_percentiles
+from clusterbrain.workflow.firms.health import (
+    HEALTH_INDICATORS,
+    MUJUN_COLUMNS,
+    SRDI_COLUMNS,
+    HealthChecks,
+    peer_percentiles,
+)
 from clusterbrain.workflow.firms.mujun import MujunEvaluation, MujunRules, evaluate_mujun, load_mujun_rules
 from clusterbrain.workflow.firms.panel import indicator_trends, latest_years
 from clusterbrain.workflow.firms.policies import Policy, PolicyMatches, match_policies, parse_policies
@@ -133,11 +140,14 @@ def check_firms(
     code_digits: int = 4,
     as_of: dt.date | None = None,
     srdi_rules: SrdiRules | None = None,
+    mujun_rules: MujunRules | None = None,
 ) -> HealthChecks:
     """Health checks of the selected firms; percentiles are among all firms of the workspace.
 
     The 专精特新 readiness uses ``srdi_rules`` (default: the edition in force on ``as_of``, today
     without it) with the workspace's facts only, so undeclared conditions stay "to confirm".
+    The 亩均 class uses ``mujun_rules`` (default: the built-in county template), each firm
+    evaluated among all firms of its own region, as a county evaluates its firms.
     """
     pct = peer_percentiles(data.frame, HEALTH_INDICATORS, code_digits=code_digits)
     full = pd.concat([data.frame, pct], axis=1)
@@ -162,15 +172,26 @@ def check_firms(
         eligible = eligible.assign(benefit=eligible["policy_id"].map(benefit))
     rules = srdi_rules or load_srdi_rules(as_of=as_of)
     srdi = screen_srdi(frame, rules).table[list(SRDI_COLUMNS)]
+    mujun = mujun_rules or load_mujun_rules()
+    county = data.frame[data.frame["region_id"].isin(set(frame["region_id"]))].reset_index(drop=True)
+    classes = evaluate_mujun(county, mujun, by="region_id", sensitivity=False).firms
+    classes = classes[classes["firm_id"].isin(ids)][list(MUJUN_COLUMNS)]
     settings = {"code_digits": code_digits, "as_of": (as_of or dt.date.today()).isoformat(),
                 "local_region": region_id, "percentile": "share of industry peers the firm does at least as well as",
                 "srdi_rules": {"id": rules.id, "edition": rules.edition, "max_missed": rules.max_missed,
                                "max_relative_gap": rules.max_relative_gap,
                                "criteria": {lv.id: {c.id: {"name_zh": c.name_zh, "name_en": c.name_en}
                                                     for c in lv.criteria} for lv in rules.levels},
-                               "verified": all(c.verified for lv in rules.levels for c in lv.criteria)}}  # fmt: skip
+                               "verified": all(c.verified for lv in rules.levels for c in lv.criteria)},
+                "mujun_rules": {"id": mujun.id, "version": mujun.version, "verified": bool(mujun.document.get("verified")),
+                                "scope": "each firm among the firms of its own region",
+                                "groups": {g.id: {"name_zh": g.name_zh, "name_en": g.name_en} for g in mujun.groups},
+                                "exemptions": {str(e["id"]): {"name_zh": e.get("name_zh"), "name_en": e.get("name_en")}
+                                               for e in mujun.exemptions},
+                                "measures": plain(mujun.measures)}}  # fmt: skip
     chain = data.chain[data.chain["firm_id"].isin(ids)]
-    return HealthChecks(frame, trends, chain, locality[locality["firm_id"].isin(ids)], risks, eligible, srdi, settings)
+    return HealthChecks(frame, trends, chain, locality[locality["firm_id"].isin(ids)], risks, eligible, srdi, classes,
+                        settings)  # fmt: skip
 
 
 def read_facts(path: str | Path) -> pd.DataFrame:
