@@ -65,6 +65,14 @@ def test_screen_and_evaluate(ws: Path, tmp_path: Path) -> None:
     result = runner.invoke(firm.app, ["evaluate", "-w", str(ws), "-r", "990000", "-o", str(tmp_path / "ev")])
     assert result.exit_code == 0, result.output
     assert "亩均效益" in result.output and (tmp_path / "ev" / "sensitivity.csv").is_file()
+    # Across the province one firm ranks first in each group; with --each-region one per county and group.
+    tops = []
+    for extra in ([], ["--each-region"]):
+        result = runner.invoke(firm.app, ["evaluate", "-w", str(ws), "-r", "990000", "--json", *extra])
+        assert result.exit_code == 0, result.output
+        firms = json.loads(result.output)["firms"]
+        tops.append(sum(1 for f in firms if f["evaluated"] and f["rank_in_group"] == 1))
+    assert tops[0] == 2 and tops[1] > 2
 
 
 def test_screen_picks_the_edition_in_force(ws: Path) -> None:

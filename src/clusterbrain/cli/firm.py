@@ -173,6 +173,10 @@ def evaluate(
     rules: Annotated[
         Path | None, typer.Option("--rules", help="亩均 rule file (default: Zhejiang county template).")
     ] = None,
+    each_region: Annotated[
+        bool,
+        typer.Option("--each-region", help="Evaluate each region holding firms on its own (the counties of a city)."),
+    ] = False,
     out_dir: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -180,7 +184,7 @@ def evaluate(
     rule_set = load_mujun_rules(rules)
     with Workspace.open(workspace, read_only=True) as ws:
         data = load_firm_data(ws.con)
-    result = evaluate_firms(data, region_id=region, rules=rule_set)
+    result = evaluate_firms(data, region_id=region, rules=rule_set, each_region=each_region)
     if out_dir is not None:
         write_csv_tables(out_dir, {"classes": result.firms, "sensitivity": result.sensitivity,
                                    "switchers": result.switchers})  # fmt: skip

@@ -229,10 +229,16 @@ def screen_firms(
     return screen_srdi(frame, rules or load_srdi_rules())
 
 
-def evaluate_firms(data: FirmData, *, region_id: str | None = None, rules: MujunRules | None = None) -> MujunEvaluation:
-    """亩均 evaluation of the firms in ``region_id`` (benchmarks over the region's evaluated firms)."""
+def evaluate_firms(
+    data: FirmData, *, region_id: str | None = None, rules: MujunRules | None = None, each_region: bool = False
+) -> MujunEvaluation:
+    """亩均 evaluation of the firms in ``region_id`` (benchmarks over the region's evaluated firms).
+
+    With ``each_region`` every region below ``region_id`` that holds firms (a county of a city)
+    is evaluated on its own, as each county evaluates its firms.
+    """
     frame = data.frame[data.select(region_id=region_id)].reset_index(drop=True)
-    return evaluate_mujun(frame, rules or load_mujun_rules())
+    return evaluate_mujun(frame, rules or load_mujun_rules(), by="region_id" if each_region else None)
 
 
 def read_policy_file(path: str | Path) -> list[Policy]:
