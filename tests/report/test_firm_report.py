@@ -65,11 +65,20 @@ def test_firm_report_shows_indicators_findings_and_policies(
         if level["missed"]:
             assert level["missed_detail" if lang == "zh" else "missed_detail_en"] in body
     assert check["srdi"]["rules"]["edition"] in body
-    mujun = check["mujun"]
-    if mujun is not None and mujun["evaluated"]:
-        assert ("亩均效益评价" if lang == "zh" else "Per-mu performance (亩均效益评价)") in headings
-        assert all(m in body for m in mujun["measures"][lang])
     assert len(out.inline_shapes) == 1  # the percentile chart
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_firm_report_shows_the_mujun_class_and_its_measures(
+    checks: list[dict[str, Any]], lang: str, tmp_path: Path
+) -> None:
+    check = next(c for c in checks if c["mujun"] and c["mujun"]["evaluated"])
+    out = docx.Document(str(render(firm_document(check, lang=lang, chart=False), "docx", tmp_path / "m.docx")))
+    headings = [p.text for p in out.paragraphs if p.style.name == "Heading 2"]
+    body = "\n".join(p.text for p in out.paragraphs)
+    assert ("亩均效益评价" if lang == "zh" else "Per-mu performance (亩均效益评价)") in headings
+    measures = check["mujun"]["measures"][lang]
+    assert measures and all(m in body for m in measures)
 
 
 def test_firm_pdf_is_short_and_has_the_chinese_text(checks: list[dict[str, Any]], tmp_path: Path) -> None:

@@ -28,6 +28,12 @@ OptionalWorkspace = Annotated[
     Path | None, typer.Option("--workspace", "-w", help="Also list templates imported into this workspace.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+FirmWorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace with firms (and links).")]
+MinConfidenceOption = Annotated[float, typer.Option("--min-confidence", help="Lowest confidence kept.")]
+LowConfidenceOption = Annotated[
+    float, typer.Option("--low-confidence", help="Mapped firms below this confidence are reported as low-confidence.")
+]
+CuratedOption = Annotated[bool, typer.Option("--curated/--no-curated", help="Use the shipped curated listed companies.")]
 
 
 def _opened(workspace: Path | None) -> Workspace | nullcontext[None]:
@@ -98,18 +104,13 @@ def show(
 @handle_errors
 def map_(
     chain_id: Annotated[str, typer.Argument(help="Template id, e.g. lithium_ion_battery.")],
-    workspace: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace with firms (and links).")],
+    workspace: FirmWorkspaceOption,
     overrides: Annotated[
         Path | None, typer.Option("--overrides", help="CSV/XLSX of firm_id,node_id assignments that win.")
     ] = None,
-    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Lowest confidence kept.")] = 0.5,
-    low_confidence: Annotated[
-        float,
-        typer.Option("--low-confidence", help="Mapped firms below this confidence are reported as low-confidence."),
-    ] = LOW_CONFIDENCE,
-    curated: Annotated[
-        bool, typer.Option("--curated/--no-curated", help="Use the shipped curated listed companies.")
-    ] = True,
+    min_confidence: MinConfidenceOption = 0.5,
+    low_confidence: LowConfidenceOption = LOW_CONFIDENCE,
+    curated: CuratedOption = True,
     out_dir: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write assignments.csv, unmapped.csv, summary.csv.")
     ] = None,
@@ -164,18 +165,13 @@ def map_(
 @chain_app.command("coverage")
 @handle_errors
 def coverage_(
-    workspace: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace with firms (and links).")],
+    workspace: FirmWorkspaceOption,
     chain_ids: Annotated[
         list[str] | None, typer.Option("--chain", "-c", help="Template id (repeat for several); all by default.")
     ] = None,
-    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Lowest confidence kept.")] = 0.5,
-    low_confidence: Annotated[
-        float,
-        typer.Option("--low-confidence", help="Mapped firms below this confidence are reported as low-confidence."),
-    ] = LOW_CONFIDENCE,
-    curated: Annotated[
-        bool, typer.Option("--curated/--no-curated", help="Use the shipped curated listed companies.")
-    ] = True,
+    min_confidence: MinConfidenceOption = 0.5,
+    low_confidence: LowConfidenceOption = LOW_CONFIDENCE,
+    curated: CuratedOption = True,
     as_json: JsonOption = False,
 ) -> None:
     """How well the firms map 挂链覆盖率: mapped, low-confidence and unmapped firms per chain and overall.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +147,9 @@ def _edition(doc: dict[str, Any], name: str, r: RuleSetReader) -> Edition:
     return Edition(name, str(doc.get("id", name)), str(doc.get("edition", "")), days[0], days[1])
 
 
+@cache
 def srdi_editions() -> tuple[Edition, ...]:
-    """The built-in national editions (:data:`NATIONAL_FILES`) with their in-force dates."""
+    """The built-in national editions (:data:`NATIONAL_FILES`) with their in-force dates (read once)."""
     out = []
     for name in NATIONAL_FILES:
         doc, _ = load_document(None, name)
